@@ -1,0 +1,44 @@
+# Frazil's build and test entry points. `make test` is what CI runs.
+SHELL := /bin/bash
+GO ?= go
+export CGO_ENABLED := 0
+BIN := bin/frazil
+
+.PHONY: all build setup vet unit conformance test bench fuzz run clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/frazil
+
+# Installs apt packages (Nix 2.8 as the reference, QEMU, firmware, oracles) and Go modules.
+setup:
+	scripts/setup
+
+vet:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+# Unit, differential and QEMU tests. FRAZIL_STRICT=1 turns a missing
+# prerequisite into a failure instead of a skip.
+unit: build
+	FRAZIL_STRICT=1 $(GO) test -timeout 60m ./...
+
+conformance: build
+	scripts/conformance
+
+test: setup vet unit conformance
+
+bench: build
+	scripts/bench
+
+fuzz:
+	scripts/fuzz $(FUZZTIME)
+
+# The main job: see README.md.
+run: setup build
+	scripts/run
+
+clean:
+	rm -rf bin

@@ -1,0 +1,3 @@
+module github.com/frazil/frazil
+
+go 1.26
