@@ -66,16 +66,17 @@ func (s *Store) addTreeTemp(src, tmp, name string, m storepath.Method, algo nixh
 	if m == storepath.Flat && len(refs) > 0 {
 		return nil, errors.New("a flat file cannot have references")
 	}
-	var narHash nixhash.Hash
-	var narSize uint64
-	var caDigest []byte
-	var err error
 	if m == storepath.Flat {
-		if caDigest, err = copyFlat(src, tmp, algo); err == nil {
-			narHash, narSize, err = hashNAR(tmp)
+		// Flat content may be a symlink to the file; the file is added
+		// (keeping its executable bit, as Nix does).
+		var err error
+		if src, err = regularFile(src); err != nil {
+			return nil, err
 		}
-	} else {
-		narHash, narSize, caDigest, err = copyThroughNAR(src, tmp, algo)
+	}
+	narHash, narSize, caDigest, err := copyThroughNAR(src, tmp, algo)
+	if err == nil && m == storepath.Flat {
+		caDigest, err = hashFile(tmp, algo)
 	}
 	if err != nil {
 		return nil, err
@@ -115,44 +116,34 @@ func copyThroughNAR(src, tmp string, algo nixhash.Algo) (nixhash.Hash, uint64, [
 	return h, count.n, ca, nil
 }
 
-// copyFlat copies the contents of the regular file src (following
-// symlinks) to a new non-executable file tmp and returns their digest.
-func copyFlat(src, tmp string, algo nixhash.Algo) ([]byte, error) {
-	in, err := os.Open(src)
+// regularFile resolves symlinks in p and checks that it is a regular file.
+func regularFile(p string) (string, error) {
+	real, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	defer in.Close()
-	fi, err := in.Stat()
+	fi, err := os.Stat(real)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("flat hashing needs a regular file, %s is %v", src, fi.Mode().Type())
+		return "", fmt.Errorf("flat hashing needs a regular file, %s is %v", p, fi.Mode().Type())
 	}
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	return real, nil
+}
+
+// hashFile returns the digest of a file's contents.
+func hashFile(p string, algo nixhash.Algo) ([]byte, error) {
+	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
+	defer f.Close()
 	h := algo.New()
-	_, err = io.Copy(out, io.TeeReader(in, h))
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if _, err := io.Copy(h, f); err != nil {
 		return nil, err
 	}
 	return h.Sum(nil), nil
-}
-
-// hashNAR returns the sha256 and size of the NAR of p.
-func hashNAR(p string) (nixhash.Hash, uint64, error) {
-	h := sha256.New()
-	count := &countWriter{}
-	if err := nar.DumpPath(io.MultiWriter(h, count), p); err != nil {
-		return nixhash.Hash{}, 0, err
-	}
-	return nixhash.Hash{Algo: nixhash.SHA256, Digest: h.Sum(nil)}, count.n, nil
 }
 
 type countWriter struct{ n uint64 }
