@@ -384,6 +384,7 @@ func (s *Store) Register(infos []*PathInfo) error {
 	if err := syncFS(s.storeDir); err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
+	faultpoint.Hit(fpRegSynced)
 	now := time.Now()
 	err = s.update(func(tx *bolt.Tx) error {
 		for _, info := range infos {
@@ -403,6 +404,7 @@ func (s *Store) Register(infos []*PathInfo) error {
 	if err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
+	faultpoint.Hit(fpRegCommitted)
 	for _, info := range infos {
 		if err := s.addTempRootLocked(info.Path); err != nil {
 			return err
