@@ -3,6 +3,6 @@ module github.com/frazil/frazil
 go 1.26
 
 require (
-	go.etcd.io/bbolt v1.4.3 // indirect
-	golang.org/x/sys v0.29.0 // indirect
+	github.com/klauspost/compress v1.20.4
+	github.com/ulikunitz/xz v0.5.17
 )
