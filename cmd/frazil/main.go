@@ -24,6 +24,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["key"] = command{"generate signing keys, derive public keys", runKey}
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
