@@ -7,3 +7,5 @@ require (
 	github.com/ulikunitz/xz v0.5.17
 	golang.org/x/sys v0.50.0
 )
+
+require go.etcd.io/bbolt v1.4.3
