@@ -45,7 +45,7 @@ func newScanner(f *File) *scanner {
 	return &scanner{file: f, src: f.src, stack: []scanState{stDefault}}
 }
 
-func (s *scanner) state() scanState { return s.stack[len(s.stack)-1] }
+func (s *scanner) state() scanState  { return s.stack[len(s.stack)-1] }
 func (s *scanner) push(st scanState) { s.stack = append(s.stack, st) }
 func (s *scanner) pop() {
 	if len(s.stack) > 1 {
