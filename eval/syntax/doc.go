@@ -3,7 +3,7 @@
 // imports only the standard library.
 //
 // The scanner reproduces Nix's flex lexer: a stack of states (expression,
-// "string", ”indented string”, inside a path) and longest-match selection
+// double-quoted string, indented string, inside a path) and longest-match selection
 // among the lexical rules, so that the same bytes give the same tokens —
 // including Nix's quirks such as `1/2` being a path and `x:y` a URI.
 //
