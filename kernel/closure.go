@@ -154,3 +154,9 @@ func (m *Modules) Closure(want []string) ([]string, error) {
 	}
 	return order, nil
 }
+
+// Deps returns the modules.dep dependency list of the module at path p
+// (relative to the module directory).
+func (m *Modules) Deps(p string) []string {
+	return m.deps[nameOfPath(p)]
+}
