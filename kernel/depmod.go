@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/frazil/frazil/kernel/kmod"
 )
 
 // moduleIndex is every module of a tree by name.
@@ -32,7 +34,7 @@ func scanModules(modDir string) (*moduleIndex, error) {
 		if mi.Name == "" {
 			mi.Name = strings.TrimSuffix(filepath.Base(p), ".ko")
 		}
-		name := ModuleName(mi.Name)
+		name := kmod.ModuleName(mi.Name)
 		rel, _ := filepath.Rel(modDir, p)
 		if prev, dup := idx.path[name]; dup {
 			return fmt.Errorf("module %s is both %s and %s", name, prev, rel)
@@ -63,7 +65,7 @@ func (idx *moduleIndex) loadOrder(name string) ([]string, error) {
 		}
 		seen[n] = 1
 		for _, d := range mi.Depends {
-			if err := visit(ModuleName(d), append(chain, n)); err != nil {
+			if err := visit(kmod.ModuleName(d), append(chain, n)); err != nil {
 				return err
 			}
 		}

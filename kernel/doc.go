@@ -14,7 +14,7 @@
 //
 // Debian's packages ship no modules.dep (depmod runs at install time), so
 // [Depmod] builds it from the modules' "depends=", "alias=" and "softdep="
-// .modinfo entries. [Closure] then resolves module names or aliases to a
+// .modinfo entries. Package kmod then resolves module names or aliases to a
 // load order, dependencies first, as stage 1 loads them with finit_module.
 //
 // What was imported is recorded in kernels.lock.json (package, version,

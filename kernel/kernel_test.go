@@ -14,6 +14,7 @@ import (
 	"github.com/frazil/frazil/internal/kerneltest"
 	"github.com/frazil/frazil/internal/testutil"
 	"github.com/frazil/frazil/kernel"
+	"github.com/frazil/frazil/kernel/kmod"
 )
 
 // arArchive builds an ar archive by hand: odd sizes exercise the padding.
@@ -151,7 +152,7 @@ func TestImportedDebianKernel(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(tree.Dir, "bzImage")); err != nil || st.Size() < 1<<20 {
 		t.Errorf("bzImage: %v", err)
 	}
-	mods, err := kernel.ReadModules(filepath.Join(tree.Dir, "lib/modules", tree.Version))
+	mods, err := kmod.ReadModules(filepath.Join(tree.Dir, "lib/modules", tree.Version))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"debug/elf"
 	"fmt"
 	"strings"
+
+	"github.com/frazil/frazil/kernel/kmod"
 )
 
 // ModInfo is what a module's .modinfo section says about it.
@@ -52,30 +54,8 @@ func parseModInfo(data []byte) *ModInfo {
 		case "alias":
 			mi.Aliases = append(mi.Aliases, v)
 		case "softdep":
-			mi.SoftPre = append(mi.SoftPre, softPre(v)...)
+			mi.SoftPre = append(mi.SoftPre, kmod.SoftPre(v)...)
 		}
 	}
 	return mi
 }
-
-// softPre extracts the names after "pre:" in "pre: a b post: c".
-func softPre(v string) []string {
-	var out []string
-	inPre := false
-	for _, w := range strings.Fields(v) {
-		switch w {
-		case "pre:":
-			inPre = true
-		case "post:":
-			inPre = false
-		default:
-			if inPre {
-				out = append(out, w)
-			}
-		}
-	}
-	return out
-}
-
-// ModuleName normalises a module name: '-' and '_' are the same to the kernel.
-func ModuleName(s string) string { return strings.ReplaceAll(s, "-", "_") }

@@ -22,7 +22,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/init/stage1"
-	"github.com/frazil/frazil/kernel"
+	"github.com/frazil/frazil/kernel/kmod"
 	"github.com/klauspost/compress/zstd"
 	"github.com/u-root/u-root/pkg/cpio"
 )
@@ -104,7 +104,7 @@ func collect(opts Options) ([]entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stage 1: %w", err)
 	}
-	mods, err := kernel.ReadModules(opts.ModulesDir)
+	mods, err := kmod.ReadModules(opts.ModulesDir)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func collect(opts Options) ([]entry, error) {
 }
 
 // closureDeps is modules.dep restricted to the included modules.
-func closureDeps(mods *kernel.Modules, order []string) []byte {
+func closureDeps(mods *kmod.Modules, order []string) []byte {
 	var b bytes.Buffer
 	for _, m := range order {
 		fmt.Fprintf(&b, "%s:", m)

@@ -1,4 +1,8 @@
-package kernel
+// Package kmod reads a kernel module directory's metadata (modules.dep,
+// modules.alias, modules.softdep, modules.builtin) and resolves module names
+// and aliases to a load order. It has no dependencies beyond the standard
+// library, so PID 1 can load the kernelModules of activation.json with it.
+package kmod
 
 import (
 	"bufio"
@@ -41,7 +45,7 @@ func ReadModules(dir string) (*Modules, error) {
 	}
 	if err := eachLine(filepath.Join(dir, "modules.softdep"), false, func(line string) {
 		if f := strings.Fields(line); len(f) >= 2 && f[0] == "softdep" {
-			m.softPre[ModuleName(f[1])] = softPre(strings.Join(f[2:], " "))
+			m.softPre[ModuleName(f[1])] = SoftPre(strings.Join(f[2:], " "))
 		}
 	}); err != nil {
 		return nil, err
@@ -160,3 +164,26 @@ func (m *Modules) Closure(want []string) ([]string, error) {
 func (m *Modules) Deps(p string) []string {
 	return m.deps[nameOfPath(p)]
 }
+
+// SoftPre extracts the names after "pre:" in a softdep value
+// ("pre: a b post: c").
+func SoftPre(v string) []string {
+	var out []string
+	inPre := false
+	for _, w := range strings.Fields(v) {
+		switch w {
+		case "pre:":
+			inPre = true
+		case "post:":
+			inPre = false
+		default:
+			if inPre {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// ModuleName normalises a module name: '-' and '_' are the same to the kernel.
+func ModuleName(s string) string { return strings.ReplaceAll(s, "-", "_") }
