@@ -119,8 +119,11 @@ func TestActivateTwoGenerations(t *testing.T) {
 	if got := readLink(t, p("/run/current-system")); got != gen2 {
 		t.Errorf("current-system = %q", got)
 	}
-	if got := read(t, resolve(&Options{Root: root}, p("/etc/motd"))); got != "hello 2" {
-		t.Errorf("/etc/motd = %q after the switch", got)
+	if got := readLink(t, p("/etc/static")); got != gen2+"/etc" {
+		t.Errorf("/etc/static -> %q after the switch", got)
+	}
+	if got := read(t, resolve(&Options{Root: root}, p(gen2+"/etc/motd"))); got != "hello 2" {
+		t.Errorf("/etc/static/motd = %q after the switch", got)
 	}
 	for _, gone := range []string{"/etc/ssl/certs/ca.pem", "/etc/sudoers", "/etc/old-copy"} {
 		if _, err := os.Lstat(p(gone)); !os.IsNotExist(err) {
