@@ -119,4 +119,3 @@ func stagedSize(dir string) (int64, error) {
 	})
 	return total, err
 }
-

@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 )
 
-func le16(b []byte, o int) uint16 { return binary.LittleEndian.Uint16(b[o:]) }
-func le32(b []byte, o int) uint32 { return binary.LittleEndian.Uint32(b[o:]) }
+func le16(b []byte, o int) uint16     { return binary.LittleEndian.Uint16(b[o:]) }
+func le32(b []byte, o int) uint32     { return binary.LittleEndian.Uint32(b[o:]) }
 func put32(b []byte, o int, v uint32) { binary.LittleEndian.PutUint32(b[o:], v) }
 
 // groupDesc reads group g's descriptor: inode bitmap and inode table blocks.

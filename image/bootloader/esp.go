@@ -29,7 +29,9 @@ type ESP interface {
 // DirESP is an ESP mounted (or staged) at a directory.
 type DirESP string
 
-func (d DirESP) path(name string) string { return filepath.Join(string(d), filepath.FromSlash(path.Clean("/"+name))) }
+func (d DirESP) path(name string) string {
+	return filepath.Join(string(d), filepath.FromSlash(path.Clean("/"+name)))
+}
 
 // WriteFile writes to a temporary file beside name, fsyncs it, renames it
 // over name and fsyncs the directory.

@@ -206,7 +206,7 @@ func RenderGRUBMenu(m Menu) string {
 	return b.String()
 }
 
-// grubQuote quotes s for grub.cfg: single quotes, with ' written as '\''.
+// grubQuote quotes s for grub.cfg: single quotes, with ' written as '\”.
 func grubQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
