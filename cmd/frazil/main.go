@@ -26,6 +26,7 @@ func init() {
 	commands = map[string]command{}
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
 }
 
