@@ -22,12 +22,11 @@ const (
 	actCheck                    // rebuild it and compare (--check)
 )
 
-// node is a derivation of the graph, or a plain store path (an input
-// source) that must be substituted.
+// node is a derivation of the graph.
 type node struct {
 	path    storepath.Path
-	drv     *derivation.Derivation    // nil for a plain path
-	outputs map[string]storepath.Path // output name -> path; a plain path is its own "out"
+	drv     *derivation.Derivation
+	outputs map[string]storepath.Path // output name -> path
 	wanted  map[string]bool           // outputs some dependent (or the caller) needs
 	inputs  map[storepath.Path]*node  // the input derivations
 
@@ -54,13 +53,8 @@ const (
 	stateCancelled // stopped before it finished
 )
 
-// name is the node's name for messages: the derivation name or the path.
-func (n *node) name() string {
-	if n.drv != nil {
-		return n.drv.Name
-	}
-	return n.path.Name()
-}
+// name is the derivation's name, for messages.
+func (n *node) name() string { return n.drv.Name }
 
 // graph holds every node of a Realise call.
 type graph struct {
@@ -102,7 +96,7 @@ func (b *Builder) loadGraph(drvs []storepath.Path) (*graph, error) {
 // g.order lists inputs first).
 func (b *Builder) loadNode(g *graph, p storepath.Path, hashes map[string][]byte) (*node, error) {
 	if n, ok := g.nodes[p]; ok {
-		if n.drv == nil {
+		if n.drv == nil { // still loading
 			return nil, fmt.Errorf("derivation %s depends on itself", p)
 		}
 		return n, nil
@@ -163,7 +157,7 @@ func (b *Builder) plan(ctx context.Context, g *graph) error {
 			return err
 		}
 	}
-	for _, n := range g.allNodes() {
+	for _, n := range g.order {
 		if n.action == actNone {
 			continue
 		}
@@ -178,17 +172,6 @@ func (b *Builder) plan(ctx context.Context, g *graph) error {
 		n.deps, n.pending = deps, len(deps)
 	}
 	return nil
-}
-
-// allNodes returns the derivations in order, then the plain paths.
-func (g *graph) allNodes() []*node {
-	all := append([]*node(nil), g.order...)
-	for _, k := range sortedKeys(g.nodes) {
-		if n := g.nodes[k]; n.drv == nil {
-			all = append(all, n)
-		}
-	}
-	return all
 }
 
 func (b *Builder) planNode(ctx context.Context, g *graph, n *node, check bool) error {
@@ -217,12 +200,11 @@ func (b *Builder) planNode(ctx context.Context, g *graph, n *node, check bool) e
 		}
 		n.action = actBuild
 	}
-	return b.planInputs(ctx, g, n)
+	return b.planInputs(g, n)
 }
 
-// planInputs marks the outputs n uses of its input derivations as wanted
-// and makes sure its input sources are valid or substitutable.
-func (b *Builder) planInputs(ctx context.Context, g *graph, n *node) error {
+// planInputs marks the outputs n uses of its input derivations as wanted.
+func (b *Builder) planInputs(g *graph, n *node) error {
 	for p, outs := range n.drv.InputDrvs {
 		in := g.nodes[storepath.Path(p)]
 		for _, o := range outs {
@@ -233,26 +215,6 @@ func (b *Builder) planInputs(ctx context.Context, g *graph, n *node) error {
 		}
 		n.deps = append(n.deps, in) // pruned below if it needs nothing
 	}
-	for _, src := range n.drv.InputSrcs {
-		p := storepath.Path(src)
-		valid, err := b.store.IsValid(p)
-		if err != nil {
-			return err
-		}
-		if valid {
-			continue
-		}
-		sn, ok := g.nodes[p]
-		if !ok {
-			s := b.findSubstituter(ctx, []storepath.Path{p})
-			if s == nil {
-				return fmt.Errorf("input source '%s' of '%s' is not valid and cannot be substituted", p, n.path)
-			}
-			sn = &node{path: p, outputs: map[string]storepath.Path{"out": p}, wanted: map[string]bool{"out": true},
-				action: actSubstitute, substitute: []storepath.Path{p}, substituter: s}
-			g.nodes[p] = sn
-		}
-		n.deps = append(n.deps, sn)
-	}
+	// Input sources need no work: a valid .drv's references are valid.
 	return nil
 }
