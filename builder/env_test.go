@@ -18,13 +18,13 @@ import (
 // testEnv is a store holding the static test builder as an input source,
 // and helpers to make derivations that run it.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	s      *store.Store
 	tb     storepath.Path // the test builder's store path (a directory with bin/testbuilder)
 	hashes map[string][]byte
 }
 
-func newTestEnv(t *testing.T) *testEnv {
+func newTestEnv(t testing.TB) *testEnv {
 	t.Helper()
 	testutil.RequireRoot(t)
 	tbBin := testBuilder(t)
