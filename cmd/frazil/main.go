@@ -25,6 +25,8 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{}
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
+	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["log"] = command{"print the build log of a derivation", runLog}
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
