@@ -28,6 +28,8 @@ func init() {
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
 	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
+	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["log"] = command{"print the build log of a derivation", runLog}
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
