@@ -24,6 +24,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -15,6 +15,7 @@ import (
 type Error struct {
 	Pos Position
 	Msg string
+	At  Pos // the compact form of Pos, when known
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
@@ -81,7 +82,7 @@ func (p *parser) next() token {
 func (p *parser) pos(t token) Pos { return p.file.Pos(t.off) }
 
 func (p *parser) errorf(off int, format string, args ...any) {
-	panic(&Error{Pos: p.file.position(off), Msg: fmt.Sprintf(format, args...)})
+	panic(&Error{Pos: p.file.position(off), Msg: fmt.Sprintf(format, args...), At: p.file.Pos(off)})
 }
 
 func (p *parser) unexpected(t token, expecting string) {

@@ -1,0 +1,213 @@
+package eval
+
+// This file defines how values are printed by nix-instantiate --eval,
+// and deep forcing (--strict, deepSeq).
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/frazil/frazil/eval/syntax"
+)
+
+// printer prints values in nix-instantiate's notation. Sets and lists
+// seen before (by identity) print as «repeated»; thunks not yet
+// evaluated print as <CODE>.
+type printer struct {
+	ev   *Evaluator
+	b    strings.Builder
+	seen map[any]bool
+}
+
+func (ev *Evaluator) printValue(v Value) string {
+	p := &printer{ev: ev, seen: map[any]bool{}}
+	p.print(v)
+	return p.b.String()
+}
+
+func (p *printer) print(v Value) {
+	if t, ok := v.(*Thunk); ok {
+		switch {
+		case t.x == nil:
+			v = t.val
+		case t.val != nil:
+			p.b.WriteString("«potential infinite recursion»")
+			return
+		default:
+			p.b.WriteString("<CODE>")
+			return
+		}
+	}
+	switch x := v.(type) {
+	case Int:
+		p.b.WriteString(strconv.FormatInt(int64(x), 10))
+	case Float:
+		p.b.WriteString(syntax.FormatFloat(float64(x)))
+	case Bool:
+		if x {
+			p.b.WriteString("true")
+		} else {
+			p.b.WriteString("false")
+		}
+	case Null:
+		p.b.WriteString("null")
+	case *String:
+		p.b.WriteString(syntax.QuoteString(x.s))
+	case Path:
+		p.b.WriteString(string(x))
+	case *Attrs:
+		if len(x.attrs) > 0 {
+			if p.seen[x] {
+				p.b.WriteString("«repeated»")
+				return
+			}
+			p.seen[x] = true
+		}
+		p.ev.enter(syntax.NoPos)
+		p.b.WriteString("{ ")
+		for _, a := range x.attrs {
+			p.b.WriteString(a.Name.String())
+			p.b.WriteString(" = ")
+			p.print(a.Value)
+			p.b.WriteString("; ")
+		}
+		p.b.WriteByte('}')
+		p.ev.leave()
+	case *List:
+		if len(x.elems) > 0 {
+			if p.seen[x] {
+				p.b.WriteString("«repeated»")
+				return
+			}
+			p.seen[x] = true
+		}
+		p.ev.enter(syntax.NoPos)
+		p.b.WriteString("[ ")
+		for _, e := range x.elems {
+			p.print(e)
+			p.b.WriteByte(' ')
+		}
+		p.b.WriteByte(']')
+		p.ev.leave()
+	case *Closure:
+		p.b.WriteString("<LAMBDA>")
+	case *Builtin:
+		p.b.WriteString("<PRIMOP>")
+	case *PartialApp:
+		p.b.WriteString("<PRIMOP-APP>")
+	default:
+		p.b.WriteString("«unknown»")
+	}
+}
+
+// forceDeep evaluates v and, recursively, every attribute value and list
+// element, as --strict and builtins.deepSeq do.
+func (ev *Evaluator) forceDeep(v Value, pos syntax.Pos) {
+	seen := map[any]bool{}
+	ev.forceDeepRec(v, pos, seen)
+}
+
+func (ev *Evaluator) forceDeepRec(v Value, pos syntax.Pos, seen map[any]bool) {
+	if t, ok := v.(*Thunk); ok {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+	}
+	v = ev.force(v)
+	switch x := v.(type) {
+	case *Attrs:
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		ev.enter(pos)
+		for _, a := range x.attrs {
+			ev.frames = append(ev.frames, frame{kind: frameAttr, name: a.Name, pos: a.Pos})
+			ev.forceDeepRec(a.Value, pos, seen)
+			ev.frames = ev.frames[:len(ev.frames)-1]
+		}
+		ev.leave()
+	case *List:
+		if seen[x] {
+			return
+		}
+		seen[x] = true
+		ev.enter(pos)
+		for _, e := range x.elems {
+			ev.forceDeepRec(e, pos, seen)
+		}
+		ev.leave()
+	}
+}
+
+// showValueShort prints a value for an error message, abbreviated.
+func (ev *Evaluator) showValueShort(v Value) string {
+	var b strings.Builder
+	ev.showShort(&b, v, 0)
+	return b.String()
+}
+
+func (ev *Evaluator) showShort(b *strings.Builder, v Value, depth int) {
+	if t, ok := v.(*Thunk); ok {
+		if t.x != nil {
+			b.WriteString("«thunk»")
+			return
+		}
+		v = t.val
+	}
+	const maxItems = 8
+	switch x := v.(type) {
+	case *Attrs:
+		if depth >= 3 && len(x.attrs) > 0 {
+			b.WriteString("{ … }")
+			return
+		}
+		b.WriteString("{ ")
+		for i, a := range x.attrs {
+			if i == maxItems {
+				b.WriteString("«" + strconv.Itoa(len(x.attrs)-maxItems) + " attributes elided» ")
+				break
+			}
+			b.WriteString(a.Name.String() + " = ")
+			ev.showShort(b, a.Value, depth+1)
+			b.WriteString("; ")
+		}
+		b.WriteByte('}')
+	case *List:
+		if depth >= 3 && len(x.elems) > 0 {
+			b.WriteString("[ … ]")
+			return
+		}
+		b.WriteString("[ ")
+		for i, e := range x.elems {
+			if i == maxItems {
+				b.WriteString("«" + strconv.Itoa(len(x.elems)-maxItems) + " items elided» ")
+				break
+			}
+			ev.showShort(b, e, depth+1)
+			b.WriteByte(' ')
+		}
+		b.WriteByte(']')
+	case *Closure:
+		b.WriteString("«lambda")
+		if x.lam.name != "" {
+			b.WriteString(" " + x.lam.name)
+		}
+		b.WriteString(" @ " + ev.fset.Position(x.lam.p).String() + "»")
+	case *Builtin:
+		b.WriteString("«primop " + x.Name + "»")
+	case *PartialApp:
+		b.WriteString("«partially applied primop " + x.fn.Name + "»")
+	case *String:
+		s := x.s
+		if len(s) > 1024 {
+			s = s[:1024] + "«" + strconv.Itoa(len(x.s)-1024) + " bytes elided»"
+		}
+		b.WriteString(syntax.QuoteString(s))
+	default:
+		p := &printer{ev: ev, seen: map[any]bool{}}
+		p.print(v)
+		b.WriteString(p.b.String())
+	}
+}
