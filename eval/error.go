@@ -128,7 +128,7 @@ func (e *Error) writeCode(b *strings.Builder, p syntax.Pos) {
 		fmt.Fprintf(b, "\n        %5d| %s", pos.Line-1, f.Line(pos.Line-1))
 	}
 	fmt.Fprintf(b, "\n        %5d| %s", pos.Line, f.Line(pos.Line))
-	fmt.Fprintf(b, "\n              |%s^", strings.Repeat(" ", pos.Column))
+	fmt.Fprintf(b, "\n             |%s^", strings.Repeat(" ", pos.Column))
 	if next := f.Line(pos.Line + 1); next != "" || pos.Line+1 <= lineCount(f) {
 		fmt.Fprintf(b, "\n        %5d| %s", pos.Line+1, next)
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/frazil/frazil/eval/syntax"
 )
@@ -37,6 +38,9 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, cb *
 		b.WriteString("null")
 	case *String:
 		cb.add(x.ctx)
+		if !utf8.ValidString(x.s) {
+			ev.errorf(ErrEval, pos, "JSON serialization error: invalid UTF-8 byte in string %s", syntax.QuoteString(x.s))
+		}
 		writeJSONString(b, x.s)
 	case Path:
 		if copyToStore {
@@ -173,6 +177,7 @@ func (p *jsonParser) value() Value {
 		return p.array()
 	case c == '"':
 		s, _ := p.str()
+		p.checkNUL(s)
 		return NewString(s)
 	case c == '-' || isDigitByte(c):
 		return p.number()
@@ -211,6 +216,7 @@ func (p *jsonParser) object() Value {
 			break
 		}
 		k, _ := p.str()
+		p.checkNUL(k)
 		p.space()
 		if p.i >= len(p.s) || p.s[p.i] != ':' {
 			p.fail("expected ':'")
@@ -326,6 +332,12 @@ func (p *jsonParser) str() (string, bool) {
 	return "", false
 }
 
+func (p *jsonParser) checkNUL(s string) {
+	if strings.IndexByte(s, 0) >= 0 {
+		p.fail("input string cannot be represented as Nix string because it contains null bytes")
+	}
+}
+
 func (p *jsonParser) hex4(i int) (rune, bool) {
 	if i+4 > len(p.s) {
 		return 0, false
@@ -358,8 +370,9 @@ func (p *jsonParser) number() Value {
 		if n, err := strconv.ParseInt(text, 10, 64); err == nil {
 			return Int(n)
 		}
-		if u, err := strconv.ParseUint(text, 10, 64); err == nil {
-			return Int(int64(u)) // as Nix: unsigned values wrap
+		if _, err := strconv.ParseUint(text, 10, 64); err == nil {
+			p.fail("unsigned json number " + text + " outside of Nix integer range")
+			return Null{}
 		}
 	}
 	f, err := strconv.ParseFloat(text, 64)

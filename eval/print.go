@@ -66,7 +66,7 @@ func (p *printer) print(v Value) {
 		p.ev.enter(syntax.NoPos)
 		p.b.WriteString("{ ")
 		for _, a := range x.attrs {
-			p.b.WriteString(a.Name.String())
+			p.b.WriteString(attrNameString(a.Name.String()))
 			p.b.WriteString(" = ")
 			p.print(a.Value)
 			p.b.WriteString("; ")
@@ -98,6 +98,35 @@ func (p *printer) print(v Value) {
 	default:
 		p.b.WriteString("«unknown»")
 	}
+}
+
+// attrNameString prints an attribute name: bare if it is a valid
+// identifier, else quoted.
+func attrNameString(s string) string {
+	if isValidIdentifier(s) {
+		return s
+	}
+	return syntax.QuoteString(s)
+}
+
+func isValidIdentifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s {
+	case "if", "then", "else", "assert", "with", "let", "in", "rec", "inherit":
+		return false
+	}
+	if c := s[0]; '0' <= c && c <= '9' || c == '-' || c == '\'' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '\'') {
+			return false
+		}
+	}
+	return true
 }
 
 // forceDeep evaluates v and, recursively, every attribute value and list
@@ -169,7 +198,7 @@ func (ev *Evaluator) showShort(b *strings.Builder, v Value, depth int) {
 				b.WriteString("«" + strconv.Itoa(len(x.attrs)-maxItems) + " attributes elided» ")
 				break
 			}
-			b.WriteString(a.Name.String() + " = ")
+			b.WriteString(attrNameString(a.Name.String()) + " = ")
 			ev.showShort(b, a.Value, depth+1)
 			b.WriteString("; ")
 		}

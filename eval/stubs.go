@@ -6,10 +6,6 @@ func primFromTOML(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	ev.errorf(ErrEval, pos, "fromTOML: not implemented yet")
 	return nil
 }
-func primToXML(ev *Evaluator, pos syntax.Pos, args []Value) Value {
-	ev.errorf(ErrEval, pos, "toXML: not implemented yet")
-	return nil
-}
 func primParseFlakeRef(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	ev.errorf(ErrEval, pos, "parseFlakeRef: not implemented yet")
 	return nil

@@ -25,6 +25,9 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{}
 	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
+	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
+	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["kernel"] = kernelCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -483,6 +483,7 @@ func (p *parser) parseSimple() Node {
 // parseString parses the rest of a "…" string after its opening quote.
 func (p *parser) parseString(open token) Node {
 	var parts []Node
+	interpolated := false
 	for {
 		t := p.next()
 		switch t.tok {
@@ -490,20 +491,29 @@ func (p *parser) parseString(open token) Node {
 			switch {
 			case len(parts) == 0:
 				return &StringLit{P: p.pos(open)}
-			case len(parts) == 1:
-				if s, ok := parts[0].(*StringLit); ok {
-					s.P = p.pos(open)
-					return s
-				}
+			case len(parts) == 1 && !interpolated:
+				s := parts[0].(*StringLit)
+				s.P = p.pos(open)
+				return s
 			}
 			return &Interp{P: p.pos(open), ForceString: true, Parts: parts}
 		case STR:
+			p.checkNUL(t)
 			parts = append(parts, &StringLit{P: p.pos(t), V: t.text})
 		case DOLLAR_CURLY:
+			interpolated = true
 			parts = append(parts, p.parseInterpolation())
 		default:
 			p.unexpected(t, "'\"'")
 		}
+	}
+}
+
+// checkNUL rejects string literals with NUL bytes, which Nix strings
+// cannot hold.
+func (p *parser) checkNUL(t token) {
+	if strings.IndexByte(t.text, 0) >= 0 {
+		p.errorf(t.off, "input string '%s' cannot be represented as Nix string because it contains null bytes", strings.ReplaceAll(t.text, "\x00", "␀"))
 	}
 }
 
@@ -532,6 +542,7 @@ func (p *parser) parseIndString(open token) Node {
 		case IND_CLOSE:
 			return stripIndentation(p.pos(open), parts)
 		case IND_STR:
+			p.checkNUL(t)
 			parts = append(parts, indPart{pos: p.pos(t), text: t.text, indent: t.indent})
 		case DOLLAR_CURLY:
 			parts = append(parts, indPart{pos: p.pos(t), expr: p.parseInterpolation()})
