@@ -213,7 +213,6 @@ func (ev *Evaluator) Lazy(p *Program) Value { return &Thunk{x: p.x} }
 // SearchPath returns the search path (-I entries, then NIX_PATH).
 func (ev *Evaluator) SearchPath() []string { return ev.opts.SearchPath }
 
-
 // Instantiate writes the derivations v denotes (a derivation, or a set
 // or list of them) and returns their paths, each followed by
 // "!output" when the output is not "out".

@@ -152,7 +152,7 @@ func init() {
 		{"addDrvOutputDependencies", 1, primAddDrvOutputDependencies, false},
 
 		// Derivations (derivation.go).
-		{"derivationStrict", 1, primDerivationStrict, false},
+		{"derivationStrict", 1, primDerivationStrict, true},
 	}
 }
 

@@ -195,6 +195,9 @@ func primToFile(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	if err != nil {
 		ev.errorf(ErrEval, pos, "in 'toFile': %v", err)
 	}
+	for _, r := range refs {
+		ev.pathRefs[string(p)] = append(ev.pathRefs[string(p)], string(r))
+	}
 	return NewStringContext(string(p), NewContext(string(p)))
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/eval/syntax"
+	"github.com/frazil/frazil/store/derivation"
 )
 
 // Options configure an Evaluator.
@@ -60,9 +61,11 @@ type Evaluator struct {
 	depth    int
 	tryDepth int // nesting of tryEval: catchable errors skip the trace
 
-	drvHashes  map[string][]byte         // hashDerivationModulo cache
-	regexCache map[string]*regexp.Regexp // compiled regular expressions
-	srcToStore map[string]string         // host paths already added to the store
+	drvHashes  map[string][]byte                 // hashDerivationModulo cache
+	regexCache map[string]*regexp.Regexp         // compiled regular expressions
+	srcToStore map[string]string                 // host paths already added to the store
+	drvs       map[string]*derivation.Derivation // derivations instantiated or read
+	pathRefs   map[string][]string               // references of text files added (toFile)
 }
 
 // New returns an Evaluator with the given options.
@@ -91,6 +94,8 @@ func New(opts Options) *Evaluator {
 		drvHashes:  map[string][]byte{},
 		regexCache: map[string]*regexp.Regexp{},
 		srcToStore: map[string]string{},
+		drvs:       map[string]*derivation.Derivation{},
+		pathRefs:   map[string][]string{},
 	}
 	ev.initBuiltins()
 	return ev
