@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -41,7 +42,7 @@ func (ev *Evaluator) ParseString(src, name, basePath string) (*Program, error) {
 }
 
 func (ev *Evaluator) parse(name string, src []byte, base string) (*Program, error) {
-	n, f, err := syntax.Parse(ev.fset, name, src, syntax.Options{BasePath: base, Home: ev.home()})
+	n, f, err := syntax.Parse(ev.fset, name, src, ev.parseOptions(base))
 	if err != nil {
 		return nil, ev.wrapParseError(err)
 	}
@@ -213,9 +214,76 @@ func (ev *Evaluator) Lazy(p *Program) Value { return &Thunk{x: p.x} }
 // SearchPath returns the search path (-I entries, then NIX_PATH).
 func (ev *Evaluator) SearchPath() []string { return ev.opts.SearchPath }
 
-// Instantiate writes the derivations v denotes (a derivation, or a set
-// or list of them) and returns their paths, each followed by
-// "!output" when the output is not "out".
-func (ev *Evaluator) Instantiate(v Value, args *Attrs) ([]string, error) {
-	return nil, fmt.Errorf("instantiation is not implemented yet")
+// Instantiate returns the .drv paths of the derivations v denotes (a
+// derivation, or a set or list of them, as nix-instantiate finds them),
+// each followed by "!output" when the output is not "out". Evaluating
+// drvPath writes the .drv files to the store.
+func (ev *Evaluator) Instantiate(v Value, args *Attrs) (drvs []string, err error) {
+	err = ev.try(func() { ev.getDerivations(v, args, &drvs, map[*Attrs]bool{}, true) })
+	return drvs, err
+}
+
+var attrNameRegex = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_+-]*$`)
+
+var symRecurse = Intern("recurseForDerivations")
+
+func (ev *Evaluator) getDerivations(v Value, args *Attrs, out *[]string, done map[*Attrs]bool, top bool) {
+	v = ev.force(ev.autoCall(v, args))
+	if !ev.addDerivation(v, out, done) {
+		return
+	}
+	switch x := v.(type) {
+	case *Attrs:
+		for _, at := range x.attrs {
+			if !attrNameRegex.MatchString(at.Name.String()) {
+				continue
+			}
+			if !ev.addDerivation(at.Value, out, done) {
+				continue
+			}
+			if a, ok := ev.force(at.Value).(*Attrs); ok {
+				if r, ok := a.Get(symRecurse); ok && ev.forceBool(r, at.Pos) {
+					ev.getDerivations(a, args, out, done, false)
+				}
+			}
+		}
+	case *List:
+		for _, e := range x.elems {
+			if ev.addDerivation(e, out, done) {
+				ev.getDerivations(e, args, out, done, false)
+			}
+		}
+	default:
+		ev.errorf(ErrEval, syntax.NoPos, "expression does not evaluate to a derivation (or a set or list of those)")
+	}
+}
+
+// addDerivation records v if it is a derivation and reports whether it
+// was not one (so the caller may look inside it).
+func (ev *Evaluator) addDerivation(v Value, out *[]string, done map[*Attrs]bool) bool {
+	a, ok := ev.force(v).(*Attrs)
+	if !ok || !ev.isDerivation(a) {
+		return true
+	}
+	if done[a] {
+		return false
+	}
+	done[a] = true
+	dv, ok := a.Get(symDrvPath)
+	if !ok {
+		ev.errorf(ErrEval, syntax.NoPos, "derivation does not contain a 'drvPath' attribute")
+	}
+	drvPath := ev.forceString(dv, syntax.NoPos).s
+	outName := ""
+	if o, ok := a.Get(symOutputName); ok {
+		outName = ev.forceStringNoCtx(o, syntax.NoPos)
+	}
+	if outName == "" {
+		ev.errorf(ErrEval, syntax.NoPos, "derivation '%s' lacks an 'outputName' attribute", drvPath)
+	}
+	if outName != "out" {
+		drvPath += "!" + outName
+	}
+	*out = append(*out, drvPath)
+	return false
 }

@@ -127,7 +127,7 @@ func (ev *Evaluator) parseFileOrRaise(p string, pos syntax.Pos, sc *scope) expr 
 	}
 	src, err := os.ReadFile(p)
 	if err != nil {
-		ev.errorf(ErrEval, pos, "getting status of '%s': %v", p, unwrapPathError(err))
+		ev.fileError(pos, "reading", p, err)
 	}
 	x, err := ev.parseAndCompile(p, src, filepath.Dir(p), sc)
 	if err != nil {
@@ -156,11 +156,18 @@ func (ev *Evaluator) raiseParseError(err error) {
 // parseAndCompile parses source and compiles it in the base scope (or
 // sc, for scopedImport).
 func (ev *Evaluator) parseAndCompile(name string, src []byte, base string, sc *scope) (expr, error) {
-	n, f, err := syntax.Parse(ev.fset, name, src, syntax.Options{BasePath: base, Home: ev.home()})
+	n, f, err := syntax.Parse(ev.fset, name, src, ev.parseOptions(base))
 	if err != nil {
 		return nil, err
 	}
 	return ev.compileIn(n, f, sc)
+}
+
+func (ev *Evaluator) parseOptions(base string) syntax.Options {
+	return syntax.Options{BasePath: base, Home: ev.home(), Lints: ev.opts.Lints,
+		Warn: func(pos syntax.Position, msg string) {
+			fmt.Fprintf(ev.opts.Stderr, "warning: %s\n       at %s\n", msg, pos)
+		}}
 }
 
 func (ev *Evaluator) home() string {

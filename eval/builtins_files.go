@@ -6,10 +6,13 @@ package eval
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/frazil/frazil/eval/syntax"
 	"github.com/frazil/frazil/store/nixbase32"
@@ -31,6 +34,17 @@ func (ev *Evaluator) realPath(p string) string {
 	return p
 }
 
+// fileError raises the error for a failed file operation on p.
+func (ev *Evaluator) fileError(pos syntax.Pos, what, p string, err error) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		ev.errorf(ErrEval, pos, "path '%s' does not exist", p)
+	case errors.Is(err, syscall.ENOTDIR):
+		ev.errorf(ErrEval, pos, "'%s' is not a directory", p)
+	}
+	ev.errorf(ErrEval, pos, "%s '%s': %v", what, p, unwrapPathError(err))
+}
+
 // pathArg coerces a builtin's argument to a readable host path.
 func (ev *Evaluator) pathArg(pos syntax.Pos, v Value) (string, string) {
 	var cb contextBuilder
@@ -43,7 +57,7 @@ func primReadFile(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	p, real := ev.pathArg(pos, args[0])
 	data, err := os.ReadFile(real)
 	if err != nil {
-		ev.errorf(ErrEval, pos, "opening file '%s': %v", p, unwrapPathError(err))
+		ev.fileError(pos, "opening file", p, err)
 	}
 	return NewString(string(data))
 }
@@ -52,7 +66,7 @@ func primReadDir(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	p, real := ev.pathArg(pos, args[0])
 	entries, err := os.ReadDir(real)
 	if err != nil {
-		ev.errorf(ErrEval, pos, "opening directory '%s': %v", p, unwrapPathError(err))
+		ev.fileError(pos, "opening directory", p, err)
 	}
 	out := make([]Attr, len(entries))
 	for i, e := range entries {
@@ -65,7 +79,7 @@ func primReadFileType(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	p, real := ev.pathArg(pos, args[0])
 	fi, err := os.Lstat(real)
 	if err != nil {
-		ev.errorf(ErrEval, pos, "getting status of '%s': %v", p, unwrapPathError(err))
+		ev.fileError(pos, "getting status of", p, err)
 	}
 	return NewString(fileType(fi.Mode()))
 }
@@ -89,7 +103,7 @@ func primHashFile(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	p, real := ev.pathArg(pos, args[1])
 	f, err := os.Open(real)
 	if err != nil {
-		ev.errorf(ErrEval, pos, "opening file '%s': %v", p, unwrapPathError(err))
+		ev.fileError(pos, "opening file", p, err)
 	}
 	defer f.Close()
 	if _, err := io.Copy(h, f); err != nil {
@@ -101,7 +115,7 @@ func primHashFile(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 // addPath adds a host path to the store, checking an expected hash.
 func (ev *Evaluator) addPath(pos syntax.Pos, src, name string, m storepath.Method, filter PathFilter, expected *nixhash.Hash) Value {
 	if _, err := os.Lstat(src); err != nil {
-		ev.errorf(ErrEval, pos, "getting status of '%s': %v", src, unwrapPathError(err))
+		ev.fileError(pos, "getting status of", src, err)
 	}
 	if err := storepath.ValidateName(name); err != nil {
 		ev.errorf(ErrEval, pos, "invalid store path name '%s': %v", name, err)

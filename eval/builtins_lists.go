@@ -49,7 +49,7 @@ func primElemAt(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	l := ev.forceList(args[0], pos)
 	n := ev.forceInt(args[1], pos)
 	if n < 0 || n >= int64(len(l.elems)) {
-		ev.errorf(ErrEval, pos, "list index %d is out of bounds", n)
+		ev.errorf(ErrEval, pos, "'builtins.elemAt' called with index %d on a list of size %d", n, len(l.elems))
 	}
 	return l.elems[n]
 }
@@ -57,7 +57,7 @@ func primElemAt(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 func primHead(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	l := ev.forceList(args[0], pos)
 	if len(l.elems) == 0 {
-		ev.errorf(ErrEval, pos, "list index 0 is out of bounds")
+		ev.errorf(ErrEval, pos, "'builtins.head' called on an empty list")
 	}
 	return l.elems[0]
 }
@@ -65,7 +65,7 @@ func primHead(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 func primTail(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	l := ev.forceList(args[0], pos)
 	if len(l.elems) == 0 {
-		ev.errorf(ErrEval, pos, "'tail' called on an empty list")
+		ev.errorf(ErrEval, pos, "'builtins.tail' called on an empty list")
 	}
 	return NewList(l.elems[1:])
 }
@@ -233,11 +233,11 @@ func primGenericClosure(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	start, ok := a.Get(symStartSet)
 	if !ok {
-		ev.errorf(ErrEval, pos, "attribute 'startSet' required")
+		ev.errorf(ErrEval, pos, "attribute 'startSet' missing")
 	}
 	op, ok := a.Get(symOperator)
 	if !ok {
-		ev.errorf(ErrEval, pos, "attribute 'operator' required")
+		ev.errorf(ErrEval, pos, "attribute 'operator' missing")
 	}
 	work := append([]Value(nil), ev.forceList(start, pos).elems...)
 	var seen []Value // keys, kept sorted
@@ -248,7 +248,7 @@ func primGenericClosure(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 		item := ev.forceAttrs(e, pos)
 		key, ok := item.Get(symKey)
 		if !ok {
-			ev.errorf(ErrEval, pos, "attribute 'key' required")
+			ev.errorf(ErrEval, pos, "attribute 'key' missing")
 		}
 		key = ev.force(key)
 		i := sort.Search(len(seen), func(i int) bool { return !ev.lessThan(seen[i], key, pos) })

@@ -354,7 +354,7 @@ func (ev *Evaluator) newHash(name string, pos syntax.Pos) (hash.Hash, nixhash.Al
 	case "sha512":
 		return sha512.New(), nixhash.SHA512
 	}
-	ev.errorf(ErrEval, pos, "unknown hash algorithm '%s'", name)
+	ev.errorf(ErrEval, pos, "unknown hash algorithm '%s', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'", name)
 	return nil, 0
 }
 

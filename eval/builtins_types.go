@@ -84,6 +84,9 @@ func primMul(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 }
 
 func primDiv(ev *Evaluator, pos syntax.Pos, args []Value) Value {
+	if d := ev.force(args[1]); d == Value(Int(0)) || d == Value(Float(0)) {
+		ev.errorf(ErrEval, pos, "division by zero")
+	}
 	a, b := ev.numArgs(pos, args)
 	return ev.arith(syntax.SLASH, a, b, pos)
 }

@@ -5,6 +5,7 @@ package eval
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -90,6 +91,9 @@ func (ev *Evaluator) copyPathToStore(pos syntax.Pos, p string) string {
 	name := baseName(p)
 	if strings.HasPrefix(p, storeDir+"/") && isStorePathName(p) {
 		return p
+	}
+	if _, err := os.Lstat(p); err != nil {
+		ev.fileError(pos, "getting status of", p, err)
 	}
 	sp, _, err := ev.store.AddPath(p, name, storepath.Recursive, nil)
 	if err != nil {

@@ -189,9 +189,9 @@ func (ev *Evaluator) lessThan(a, b Value, pos syntax.Pos) bool {
 		}
 	}
 	if a.TypeName() != b.TypeName() || (isNumber(a) != isNumber(b)) {
-		ev.errorf(ErrEval, pos, "cannot compare %s with %s", showType(a), showType(b))
+		ev.errorf(ErrEval, pos, "cannot compare %s with %s; values are %s and %s", showType(a), showType(b), ev.showValueShort(a), ev.showValueShort(b))
 	}
-	ev.errorf(ErrEval, pos, "cannot compare %s with %s; values of that type are incomparable", showType(a), showType(b))
+	ev.errorf(ErrEval, pos, "cannot compare %s with %s; values of that type are incomparable (values are %s and %s)", showType(a), showType(b), ev.showValueShort(a), ev.showValueShort(b))
 	return false
 }
 

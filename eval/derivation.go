@@ -84,7 +84,7 @@ func primDerivationStrict(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	attrs := ev.forceAttrs(args[0], pos)
 	nameAttr, ok := attrs.Lookup(symName)
 	if !ok {
-		ev.errorf(ErrEval, pos, "required attribute 'name' missing")
+		ev.errorf(ErrEval, pos, "attribute 'name' missing")
 	}
 	b := &drvBuilder{ev: ev, pos: nameAttr.Pos, outputs: []string{"out"},
 		drv: &derivation.Derivation{Env: map[string]string{}, Outputs: map[string]derivation.Output{}, InputDrvs: map[string][]string{}}}
@@ -149,7 +149,7 @@ func (b *drvBuilder) attr(at Attr) {
 		case symOutputHashAlgo:
 			b.hashAlgo = ev.forceStringNoCtx(at.Value, b.pos)
 		case symOutputHashMode:
-			b.hashMode = ev.forceStringNoCtx(at.Value, b.pos)
+			b.setHashMode(ev.forceStringNoCtx(at.Value, b.pos))
 		case symOutputs:
 			var outs []string
 			for _, e := range ev.forceList(at.Value, b.pos).elems {
@@ -171,10 +171,17 @@ func (b *drvBuilder) attr(at Attr) {
 	case symOutputHashAlgo:
 		b.hashAlgo = s
 	case symOutputHashMode:
-		b.hashMode = s
+		b.setHashMode(s)
 	case symOutputs:
 		b.setOutputs(strings.Fields(s))
 	}
+}
+
+func (b *drvBuilder) setHashMode(s string) {
+	if s != "flat" && s != "recursive" {
+		b.ev.errorf(ErrEval, b.pos, "invalid value '%s' for 'outputHashMode' attribute", s)
+	}
+	b.hashMode = s
 }
 
 func (b *drvBuilder) setOutputs(outs []string) {
@@ -212,7 +219,7 @@ func (b *drvBuilder) finish() Value {
 		ev.errorf(ErrEval, b.pos, "derivation names are not allowed to end in '.drv'")
 	}
 	if err := storepath.ValidateName(b.name); err != nil {
-		ev.errorf(ErrEval, b.pos, "invalid derivation name: %v", err)
+		ev.errorf(ErrEval, b.pos, "invalid derivation name: %s. Please pass a different 'name'.", strings.TrimSuffix(err.Error(), ": "+storepath.ErrInvalid.Error()))
 	}
 	if b.fixed {
 		b.fixedOutput()

@@ -41,6 +41,8 @@ type Options struct {
 	// Getenv reads environment variables for builtins.getEnv (default
 	// os.Getenv).
 	Getenv func(string) string
+	// Lints enables checks of literals while parsing.
+	Lints syntax.Lints
 }
 
 // DefaultMaxDepth is the default evaluation depth limit.
@@ -161,7 +163,7 @@ func (ev *Evaluator) errorf(kind ErrorKind, pos syntax.Pos, format string, args 
 
 // typeError raises the standard "value is X while Y was expected" error.
 func (ev *Evaluator) typeError(pos syntax.Pos, v Value, want string) {
-	ev.errorf(ErrEval, pos, "value is %s while %s was expected", showType(v), want)
+	ev.errorf(ErrEval, pos, "expected %s but found %s: %s", want, showType(v), ev.showValueShort(v))
 }
 
 // raise panics with e after recording the evaluation trace (unless the
@@ -201,12 +203,26 @@ func (ev *Evaluator) traceLines(prefix []traceLine) []traceLine {
 		case frameAttr:
 			out = append(out, traceLine{msg: "while evaluating the attribute '" + f.name.String() + "'", pos: f.pos})
 		case frameContext:
-			out = append(out, traceLine{msg: f.ref.(string), pos: f.pos})
+			out = append(out, traceLine{msg: ev.contextMessage(f.ref.(Value)), pos: f.pos})
 		case frameMessage:
 			out = append(out, traceLine{msg: f.ref.(string), pos: f.pos})
 		}
 	}
 	return out
+}
+
+// contextMessage evaluates the message of builtins.addErrorContext
+// while an error is being raised; it must not raise in turn.
+func (ev *Evaluator) contextMessage(v Value) string {
+	var msg string
+	err := ev.try(func() {
+		var cb contextBuilder
+		msg = ev.coerceToString(syntax.NoPos, v, &cb, false, false)
+	})
+	if err != nil {
+		return "«error while evaluating the error context»"
+	}
+	return msg
 }
 
 func (ev *Evaluator) push(f frame) { ev.frames = append(ev.frames, f) }
@@ -314,7 +330,7 @@ func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
 			return ev.call(inner, arg, pos)
 		}
 	}
-	ev.errorf(ErrEval, pos, "attempt to call something which is not a function but %s", showType(fn))
+	ev.errorf(ErrEval, pos, "attempt to call something which is not a function but %s: %s", showType(fn), ev.showValueShort(fn))
 	return nil
 }
 
@@ -400,7 +416,7 @@ func (lam *lambdaNode) describe() string {
 	if lam.name != "" {
 		return "function '" + lam.name + "'"
 	}
-	return "anonymous function"
+	return "function 'anonymous lambda'"
 }
 
 func (lam *lambdaNode) hasFormal(name Symbol) bool {

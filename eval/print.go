@@ -170,73 +170,128 @@ func (ev *Evaluator) forceDeepRec(v Value, pos syntax.Pos, seen map[any]bool) {
 	}
 }
 
-// showValueShort prints a value for an error message, abbreviated.
+// showValueShort prints a value for an error message, abbreviated as
+// Nix does: at most 10 levels deep, 10 attributes and 10 list items in
+// all, strings cut after 1024 bytes; nothing is evaluated.
 func (ev *Evaluator) showValueShort(v Value) string {
-	var b strings.Builder
-	ev.showShort(&b, v, 0)
-	return b.String()
+	p := &shortPrinter{ev: ev, seen: map[any]bool{}}
+	p.print(v, 0)
+	return p.b.String()
 }
 
-func (ev *Evaluator) showShort(b *strings.Builder, v Value, depth int) {
+type shortPrinter struct {
+	ev                  *Evaluator
+	b                   strings.Builder
+	seen                map[any]bool
+	attrsPrinted, items int
+}
+
+const (
+	shortMaxDepth  = 10
+	shortMaxAttrs  = 10
+	shortMaxItems  = 10
+	shortMaxString = 1024
+)
+
+func (p *shortPrinter) elided(n int, one, many string) {
+	what := many
+	if n == 1 {
+		what = one
+	}
+	p.b.WriteString("«" + strconv.Itoa(n) + " " + what + " elided»")
+}
+
+func (p *shortPrinter) print(v Value, depth int) {
 	if t, ok := v.(*Thunk); ok {
-		if t.x != nil {
-			b.WriteString("«thunk»")
+		switch {
+		case t.x == nil:
+			v = t.val
+		case t.val != nil:
+			p.b.WriteString("«potential infinite recursion»")
+			return
+		default:
+			p.b.WriteString("«thunk»")
 			return
 		}
-		v = t.val
 	}
-	const maxItems = 8
 	switch x := v.(type) {
 	case *Attrs:
-		if depth >= 3 && len(x.attrs) > 0 {
-			b.WriteString("{ … }")
-			return
-		}
-		b.WriteString("{ ")
-		for i, a := range x.attrs {
-			if i == maxItems {
-				b.WriteString("«" + strconv.Itoa(len(x.attrs)-maxItems) + " attributes elided» ")
-				break
-			}
-			b.WriteString(attrNameString(a.Name.String()) + " = ")
-			ev.showShort(b, a.Value, depth+1)
-			b.WriteString("; ")
-		}
-		b.WriteByte('}')
+		p.attrs(x, depth)
 	case *List:
-		if depth >= 3 && len(x.elems) > 0 {
-			b.WriteString("[ … ]")
+		p.list(x, depth)
+	case *Closure:
+		p.b.WriteString("«lambda")
+		if x.lam.name != "" {
+			p.b.WriteString(" " + x.lam.name)
+		}
+		p.b.WriteString(" @ " + p.ev.fset.Position(x.lam.p).String() + "»")
+	case *Builtin:
+		p.b.WriteString("«primop " + x.Name + "»")
+	case *PartialApp:
+		p.b.WriteString("«partially applied primop " + x.fn.Name + "»")
+	case *String:
+		if len(x.s) > shortMaxString {
+			p.b.WriteString(syntax.QuoteString(x.s[:shortMaxString]))
+			p.b.WriteString("«" + strconv.Itoa(len(x.s)-shortMaxString) + " bytes elided»")
 			return
 		}
-		b.WriteString("[ ")
-		for i, e := range x.elems {
-			if i == maxItems {
-				b.WriteString("«" + strconv.Itoa(len(x.elems)-maxItems) + " items elided» ")
-				break
-			}
-			ev.showShort(b, e, depth+1)
-			b.WriteByte(' ')
-		}
-		b.WriteByte(']')
-	case *Closure:
-		b.WriteString("«lambda")
-		if x.lam.name != "" {
-			b.WriteString(" " + x.lam.name)
-		}
-		b.WriteString(" @ " + ev.fset.Position(x.lam.p).String() + "»")
-	case *Builtin:
-		b.WriteString("«primop " + x.Name + "»")
-	case *PartialApp:
-		b.WriteString("«partially applied primop " + x.fn.Name + "»")
-	case *String:
-		s := x.s
-		if len(s) > 1024 {
-			s = s[:1024] + "«" + strconv.Itoa(len(x.s)-1024) + " bytes elided»"
-		}
-		b.WriteString(syntax.QuoteString(s))
+		p.b.WriteString(syntax.QuoteString(x.s))
 	default:
-		p := &printer{ev: ev, seen: map[any]bool{}}
-		p.print(v)
-		b.WriteString(p.b.String())
+		pr := &printer{ev: p.ev, seen: map[any]bool{}}
+		pr.print(v)
+		p.b.WriteString(pr.b.String())
 	}
+}
+
+func (p *shortPrinter) attrs(a *Attrs, depth int) {
+	if len(a.attrs) > 0 {
+		if p.seen[a] {
+			p.b.WriteString("«repeated»")
+			return
+		}
+		p.seen[a] = true
+	}
+	if depth >= shortMaxDepth {
+		p.b.WriteString("{ ... }")
+		return
+	}
+	p.b.WriteString("{ ")
+	for i, at := range a.attrs {
+		if p.attrsPrinted >= shortMaxAttrs {
+			p.elided(len(a.attrs)-i, "attribute", "attributes")
+			p.b.WriteByte(' ')
+			break
+		}
+		p.b.WriteString(attrNameString(at.Name.String()) + " = ")
+		p.print(at.Value, depth+1)
+		p.b.WriteString("; ")
+		p.attrsPrinted++
+	}
+	p.b.WriteByte('}')
+}
+
+func (p *shortPrinter) list(l *List, depth int) {
+	if len(l.elems) > 0 {
+		if p.seen[l] {
+			p.b.WriteString("«repeated»")
+			return
+		}
+		p.seen[l] = true
+	}
+	if depth >= shortMaxDepth {
+		p.b.WriteString("[ ... ]")
+		return
+	}
+	p.b.WriteString("[ ")
+	for i, e := range l.elems {
+		if p.items >= shortMaxItems {
+			p.elided(len(l.elems)-i, "item", "items")
+			p.b.WriteByte(' ')
+			break
+		}
+		p.print(e, depth+1)
+		p.b.WriteByte(' ')
+		p.items++
+	}
+	p.b.WriteByte(']')
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/eval"
+	"github.com/frazil/frazil/eval/syntax"
 )
 
 // instantiateOpts are nix-instantiate's flags.
@@ -33,6 +34,23 @@ type instantiateOpts struct {
 	files     []string
 	readWrite bool
 	findFile  bool
+	lints     syntax.Lints
+}
+
+func (o *instantiateOpts) setLint(flag, value string) error {
+	mode, ok := syntax.ParseLintMode(value)
+	if !ok {
+		return fmt.Errorf("invalid value '%s' for '%s' (want warn or fatal)", value, flag)
+	}
+	switch flag {
+	case "--lint-absolute-path-literals":
+		o.lints.AbsolutePath = mode
+	case "--lint-short-path-literals":
+		o.lints.ShortPath = mode
+	default:
+		o.lints.URL = mode
+	}
+	return nil
 }
 
 type autoArg struct {
@@ -98,7 +116,11 @@ func parseInstantiateArgs(argv []string) (*instantiateOpts, error) {
 			if vals, err = need(&i, 1, a); err == nil {
 				o.maxDepth, err = strconv.Atoi(vals[0])
 			}
-		case "--add-root", "--system", "--lint-absolute-path-literals", "--lint-short-path-literals", "--lint-url-literals":
+		case "--lint-absolute-path-literals", "--lint-short-path-literals", "--lint-url-literals":
+			if vals, err = need(&i, 1, a); err == nil {
+				err = o.setLint(a, vals[0])
+			}
+		case "--add-root", "--system":
 			_, err = need(&i, 1, a)
 		case "--option":
 			_, err = need(&i, 2, a)
@@ -140,7 +162,7 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 	if np := os.Getenv("NIX_PATH"); np != "" {
 		search = append(search, splitNixPath(np)...)
 	}
-	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth}
+	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints}
 	if o.store != "" {
 		opts.Store = &eval.DirStore{Root: o.store}
 	} else if !o.evalOnly || o.readWrite {

@@ -30,6 +30,65 @@ type Options struct {
 	Home string
 	// MaxDepth limits the nesting of expressions (default 5000).
 	MaxDepth int
+	// Lints enables Nix's optional checks of literals.
+	Lints Lints
+	// Warn receives lint warnings (nil: they are dropped).
+	Warn func(pos Position, msg string)
+}
+
+// LintMode says what a lint does when it finds something.
+type LintMode uint8
+
+// The lint modes.
+const (
+	LintOff   LintMode = iota
+	LintWarn           // report a warning and go on
+	LintFatal          // fail the parse
+)
+
+// ParseLintMode parses "warn" or "fatal" (and "off"/"ignore").
+func ParseLintMode(s string) (LintMode, bool) {
+	switch s {
+	case "off", "ignore", "":
+		return LintOff, true
+	case "warn":
+		return LintWarn, true
+	case "fatal":
+		return LintFatal, true
+	}
+	return LintOff, false
+}
+
+// Lints are the optional checks of literals that newer Nix versions
+// offer (--lint-absolute-path-literals and friends).
+type Lints struct {
+	AbsolutePath LintMode // /abs and ~/home path literals
+	ShortPath    LintMode // relative path literals without ./ or ../
+	URL          LintMode // unquoted URL literals
+}
+
+// lint reports a finding according to mode.
+func (p *parser) lint(mode LintMode, off int, msg string) {
+	switch mode {
+	case LintFatal:
+		p.errorf(off, "%s", msg)
+	case LintWarn:
+		if p.opts.Warn != nil {
+			p.opts.Warn(p.file.position(off), msg)
+		}
+	}
+}
+
+// lintPath checks a path literal's spelling.
+func (p *parser) lintPath(t token) {
+	switch {
+	case t.tok == HPATH:
+		p.lint(p.opts.Lints.AbsolutePath, t.off, fmt.Sprintf("home path literals are not portable. Consider replacing path literal '%s' by a string, relative path, or parameter (lint-absolute-path-literals)", t.text))
+	case strings.HasPrefix(t.text, "/"):
+		p.lint(p.opts.Lints.AbsolutePath, t.off, fmt.Sprintf("absolute path literals are not portable. Consider replacing path literal '%s' by a string, relative path, or parameter (lint-absolute-path-literals)", t.text))
+	case !strings.HasPrefix(t.text, "./") && !strings.HasPrefix(t.text, "../"):
+		p.lint(p.opts.Lints.ShortPath, t.off, fmt.Sprintf("relative path literal '%s' should be prefixed with '.' for clarity: './%s' (lint-short-path-literals)", t.text, t.text))
+	}
 }
 
 // DefaultMaxDepth is the nesting limit used when Options.MaxDepth is 0.
@@ -435,10 +494,12 @@ func (p *parser) parseSimple() Node {
 	case IND_OPEN:
 		return p.parseIndString(t)
 	case PATH, HPATH:
+		p.lintPath(t)
 		return p.parsePath(t)
 	case SPATH:
 		return &SearchPath{P: p.pos(t), Path: t.text}
 	case URI:
+		p.lint(p.opts.Lints.URL, t.off, fmt.Sprintf("URL literals are disallowed. Consider using a string literal \"%s\" instead (lint-url-literals)", t.text))
 		return &StringLit{P: p.pos(t), V: t.text, URI: true}
 	case LPAREN:
 		p.enter()
