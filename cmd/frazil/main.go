@@ -24,6 +24,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
 	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
