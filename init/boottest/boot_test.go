@@ -213,6 +213,8 @@ func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string) *vm
 		<-v.done
 		if t.Failed() {
 			t.Logf("QEMU command line:\n%s", shellQuote(v.args))
+		}
+		if t.Failed() || testing.Verbose() {
 			t.Logf("console:\n%s", strings.Join(v.consoleLog(), "\n"))
 		}
 	})

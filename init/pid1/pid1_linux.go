@@ -78,8 +78,14 @@ var bootSteps = []step{
 	{"services", false, (*system).startServices},
 }
 
-// Main is PID 1. It never returns.
+// Main is PID 1. It never returns. Run as any other process it refuses
+// to start (it would rewrite /etc/passwd, mount over /run and kill every
+// process on shutdown) and exits with status 1.
 func Main() {
+	if err := checkPID1(os.Getpid()); err != nil {
+		fmt.Fprintf(os.Stderr, "frazil-init: %v\n", err)
+		os.Exit(1)
+	}
 	s := &system{console: os.Stdout, power: make(chan string, 1)}
 	for {
 		func() {
@@ -123,6 +129,7 @@ func (s *system) run() {
 }
 
 func (s *system) boot() {
+	readAhead("/proc/self/exe")
 	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
 	unix.Reboot(unix.LINUX_REBOOT_CMD_CAD_OFF) // ctrl-alt-del becomes SIGINT
 	s.cmdline = readCmdline()
@@ -182,7 +189,7 @@ func (s *system) loadActivation() error {
 
 func (s *system) activate() error {
 	return activation.Activate(activation.Options{
-		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data,
+		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
 }
@@ -300,4 +307,24 @@ func (b backend) supOrErr() *supervisor.Supervisor {
 	}
 	empty, _ := supervisor.New(supervisor.Config{})
 	return empty
+}
+
+// readAhead asks the kernel to read a whole file into the page cache in
+// the background: PID 1's own binary is otherwise paged in 4 KiB at a time
+// as each boot step first touches its code, which is slow on slow disks.
+func readAhead(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_WILLNEED)
+}
+
+// checkPID1 refuses any pid but 1.
+func checkPID1(pid int) error {
+	if pid != 1 {
+		return fmt.Errorf("running as pid %d: frazil-init is the kernel's init (pid 1) of a Frazil machine and does nothing elsewhere", pid)
+	}
+	return nil
 }

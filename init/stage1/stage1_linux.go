@@ -18,6 +18,10 @@ const newRoot = "/mnt-root"
 // Main is the initrd's /init. It never returns: it executes the next init,
 // or reports the failure and opens the rescue prompt or reboots.
 func Main() {
+	if os.Getpid() != 1 {
+		fmt.Fprintf(os.Stderr, "frazil-stage1: running as pid %d: this is an initrd's /init and does nothing elsewhere\n", os.Getpid())
+		os.Exit(1)
+	}
 	console := openConsole()
 	lg := &logger{w: console}
 	log := lg.printf
@@ -115,8 +119,14 @@ func boot(lg *logger) (Config, error) {
 	if _, err := os.Lstat(filepath.Join(newRoot, cfg.Init)); err != nil {
 		return cfg, fmt.Errorf("init %s on the root filesystem: %w", cfg.Init, err)
 	}
+	if cfg.Debug {
+		log("root mounted; switching root")
+	}
 	if err := switchRoot(); err != nil {
 		return cfg, err
+	}
+	if cfg.Debug {
+		log("executing %s", cfg.Init)
 	}
 	return cfg, nil
 }
