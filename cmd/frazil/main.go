@@ -25,6 +25,8 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{}
 	commands["kernel"] = kernelCommand
+	commands["services"] = servicesCommand
+	commands["logs"] = logsCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
