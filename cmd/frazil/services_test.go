@@ -35,10 +35,19 @@ func (f *fakeDevice) Logs(name string, n int) ([]string, error) {
 func (f *fakeDevice) Follow(ctx context.Context, name string, n int, emit func(string) error) error {
 	return errors.New("not used")
 }
-func (f *fakeDevice) StartService(n string) error   { f.actions = append(f.actions, "start "+n); return nil }
-func (f *fakeDevice) StopService(n string) error    { f.actions = append(f.actions, "stop "+n); return nil }
-func (f *fakeDevice) RestartService(n string) error { f.actions = append(f.actions, "restart "+n); return nil }
-func (f *fakeDevice) Power(string) error            { return nil }
+func (f *fakeDevice) StartService(n string) error {
+	f.actions = append(f.actions, "start "+n)
+	return nil
+}
+func (f *fakeDevice) StopService(n string) error {
+	f.actions = append(f.actions, "stop "+n)
+	return nil
+}
+func (f *fakeDevice) RestartService(n string) error {
+	f.actions = append(f.actions, "restart "+n)
+	return nil
+}
+func (f *fakeDevice) Power(string) error { return nil }
 
 func serveFake(t *testing.T) (string, *fakeDevice) {
 	sock := filepath.Join(t.TempDir(), "control.sock")
