@@ -24,6 +24,8 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
+	commands["key"] = command{"generate signing keys, derive public keys", runKey}
 	commands["kernel"] = kernelCommand
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
