@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,7 +106,7 @@ type system struct {
 
 // buildSystem assembles the store, toplevel, root disk and initrd per
 // docs/architecture.md.
-func buildSystem(t *testing.T, tree *kernel.Tree) system {
+func buildSystem(t *testing.T, tree *kernel.Tree, withCtl bool) system {
 	mke2fs := testutil.RequireTool(t, "mke2fs", "apt-get install e2fsprogs")
 	work := t.TempDir()
 	root := filepath.Join(work, "root")
@@ -133,7 +134,7 @@ func buildSystem(t *testing.T, tree *kernel.Tree) system {
 		}
 		return s
 	}
-	writeJSON(t, filepath.Join(root, top, "services.json"), supervisor.File{Services: []supervisor.Spec{
+	services := []supervisor.Spec{
 		svc("marker", "marker", func(s *supervisor.Spec) {
 			s.User = "svcuser"
 			s.Environment = map[string]string{"GREETING": "hi"}
@@ -142,8 +143,11 @@ func buildSystem(t *testing.T, tree *kernel.Tree) system {
 		}),
 		svc("setup", "oneshot", func(s *supervisor.Spec) { s.Type = supervisor.TypeOneshot }),
 		svc("crasher", "crash", func(s *supervisor.Spec) { s.Restart = supervisor.RestartAlways; s.RestartSec = 0.2 }),
-		svc("ctl", "ctl", func(s *supervisor.Spec) { s.After = []string{"marker"} }),
-	}})
+	}
+	if withCtl {
+		services = append(services, svc("ctl", "ctl", func(s *supervisor.Spec) { s.After = []string{"marker"} }))
+	}
+	writeJSON(t, filepath.Join(root, top, "services.json"), supervisor.File{Services: services})
 	writeJSON(t, filepath.Join(root, top, "activation.json"), activation.Data{
 		HostName:      "boottest",
 		Users:         []activation.User{{Name: "svcuser", UID: 1000, Group: "users", Home: "/home/svcuser", IsNormalUser: true}},
@@ -188,7 +192,7 @@ type line struct {
 	at   time.Duration // since QEMU started (host time)
 }
 
-func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string) *vm {
+func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string, extra ...string) *vm {
 	t.Helper()
 	qemu := testutil.RequireTool(t, "qemu-system-x86_64", "apt-get install qemu-system-x86")
 	args := []string{"-machine", "pc", "-accel", "tcg", "-m", "512", "-smp", "1",
@@ -197,6 +201,7 @@ func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string) *vm
 	if disk != "" {
 		args = append(args, "-drive", "file="+disk+",if=virtio,format=raw")
 	}
+	args = append(args, extra...)
 	v := &vm{t: t, cmd: exec.Command(qemu, args...), args: append([]string{qemu}, args...), lines: make(chan line, 1000), done: make(chan error, 1)}
 	stdout, err := v.cmd.StdoutPipe()
 	if err != nil {
@@ -305,7 +310,7 @@ func seconds(t *testing.T, s string) float64 {
 // TestBoot boots a generation and follows it from stage 1 to poweroff.
 func TestBoot(t *testing.T) {
 	tree := kerneltest.Tree(t, "amd64")
-	sys := buildSystem(t, tree)
+	sys := buildSystem(t, tree, true)
 	v := startVM(t, sys.kernel, sys.initrd, sys.disk,
 		"console=ttyS0 quiet panic=-1 frazil.debug root=LABEL=frazil-root init="+sys.toplevel+"/init")
 	const limit = 240 * time.Second // generous: TCG on a shared 2-core machine
@@ -382,6 +387,31 @@ func (c console) order(res ...string) {
 		}
 		last = i
 	}
+}
+
+// TestPowerButton presses the ACPI power button through the QEMU monitor
+// once services are ready: PID 1 must stop them and power off.
+func TestPowerButton(t *testing.T) {
+	tree := kerneltest.Tree(t, "amd64")
+	sys := buildSystem(t, tree, false)
+	monitor := filepath.Join(t.TempDir(), "monitor.sock")
+	v := startVM(t, sys.kernel, sys.initrd, sys.disk,
+		"console=ttyS0 quiet panic=-1 root=LABEL=frazil-root init="+sys.toplevel+"/init",
+		"-monitor", "unix:"+monitor+",server=on,wait=off")
+	v.expect(`^frazil: all services ready`, 240*time.Second)
+	v.expect(`^marker: boottest: marker running`, 60*time.Second)
+	conn, err := net.Dial("unix", monitor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("system_powerdown\n")); err != nil {
+		t.Fatal(err)
+	}
+	v.expect(`^frazil: power button pressed$`, 60*time.Second)
+	v.expect(`^frazil: marker: stopped`, 60*time.Second)
+	v.expect(`^frazil: poweroff \(`, 60*time.Second)
+	v.waitExit(60 * time.Second)
 }
 
 // TestTrivialInitBaseline boots the same kernel with a trivial Go init in

@@ -11,6 +11,7 @@
 //	background  starts, each in its own goroutine:
 //	              control   the control socket /run/frazil/control.sock (package init/control)
 //	              modules   activation.json's kernelModules, from <toplevel>/kernel-modules,
+//	              then powerbutton (watch the ACPI power button's input device),
 //	              then network: loopback, static addresses and routes, resolv.conf
 //	              (after activation); DHCP clients keep running in the background
 //	activate    package init/activation (/etc, users, /bin/sh, /run/current-system…)
@@ -84,7 +85,7 @@ var (
 	}
 	backgroundChains = [][]step{
 		{{"control", false, (*system).startControl}},
-		{{"modules", false, (*system).loadModules}, {"network", false, (*system).network}},
+		{{"modules", false, (*system).loadModules}, {"powerbutton", false, (*system).watchPowerButton}, {"network", false, (*system).network}},
 	}
 )
 
@@ -278,7 +279,6 @@ func (c consoleWriter) Write(p []byte) (int, error) {
 func (s *system) waitForPower() {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
-	s.goSafe("power button", func() { watchPowerButton(s) })
 	for {
 		select {
 		case sig := <-sigs:
