@@ -31,6 +31,8 @@ func init() {
 	commands["kernel"] = kernelCommand
 	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
 	commands["log"] = command{"print the build log of a derivation", runLog}
+	commands["services"] = servicesCommand
+	commands["logs"] = logsCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
