@@ -19,7 +19,7 @@ const RootLabel = "frazil-root"
 // writeExt4 creates an ext4 file system in the partition and writes the tree.
 func writeExt4(b backend.Storage, part Part, t *tree, seed string, pr *progress) (*ext4.FileSystem, error) {
 	id := uuid.MustParse(guid(seed, "root-fs"))
-	inodes := uint32(alignUp(int64(len(t.nodes))*2+2048, 8192))
+	inodes := uint32(inodeCount(len(t.nodes)))
 	fsys, err := ext4.Create(b, part.Size, part.Offset, sector, &ext4.Params{
 		UUID: &id, VolumeName: RootLabel, SectorsPerBlock: 8, InodeCount: inodes,
 		Features: []ext4.FeatureOpt{ext4.WithFeatureReservedGDTBlocksForExpansion(false)},
@@ -41,6 +41,10 @@ func writeExt4(b backend.Storage, part Part, t *tree, seed string, pr *progress)
 	}
 	return fsys, nil
 }
+
+// inodeCount is the number of inodes for a tree of n entries: twice as
+// many, for what the device adds later, and at least 1024.
+func inodeCount(n int) int64 { return alignUp(int64(n)*2+512, 1024) }
 
 // rel turns an image path into go-diskfs's form (no leading slash).
 func rel(p string) string { return strings.TrimPrefix(p, "/") }

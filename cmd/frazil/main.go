@@ -24,6 +24,9 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["generations"] = generationsCommand
+	commands["image"] = imageCommand
+	commands["run-vm"] = runVMCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
