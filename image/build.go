@@ -274,13 +274,13 @@ func (o *Options) writeDisk(l Layout, bl bootloader.Bootloader, esp bootloader.D
 	if err := writeESP(b, f, l.ESP, string(esp), volID, pr); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
-	if err := fixFAT32(f, f, l.ESP.Offset, o.Time); err != nil {
+	if err := fixFAT32(f, f, l.ESP.Offset, l.ESP.Size, o.Time); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
 	if _, err := writeExt4(b, l.Root, t, o.Seed, pr); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
-	if err := normaliseExt4(f, f, l.Root.Offset, o.Seed, o.Time); err != nil {
+	if err := normaliseExt4(f, f, l.Root.Offset, l.Root.Size, o.Seed, o.Time); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
 	pr.finish()
