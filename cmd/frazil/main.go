@@ -27,6 +27,9 @@ func init() {
 	commands["generations"] = generationsCommand
 	commands["image"] = imageCommand
 	commands["run-vm"] = runVMCommand
+	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
+	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["kernel"] = kernelCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -1,0 +1,433 @@
+package main
+
+// This file defines the "store" verb: adding, dumping, restoring, querying,
+// collecting and verifying a store, after nix-store.
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/frazil/frazil/store"
+	"github.com/frazil/frazil/store/nar"
+	"github.com/frazil/frazil/store/nixhash"
+	"github.com/frazil/frazil/store/storepath"
+)
+
+type storeSub struct {
+	usage string
+	run   func(args []string) error
+}
+
+// storeSubs is filled in init: the subcommands' flag usage reads it.
+var storeSubs map[string]storeSub
+
+func init() {
+	storeSubs = map[string]storeSub{
+		"add":       {"[--name N] PATH…  add files or trees (like nix-store --add)", storeAdd},
+		"add-fixed": {"[--recursive] ALGO PATH…  add with a fixed hash (like nix-store --add-fixed)", storeAddFixed},
+		"dump":      {"PATH  write the NAR of PATH to stdout", storeDump},
+		"restore":   {"DIR  create DIR from a NAR on stdin", storeRestore},
+		"path-info": {"[-r] [--json] PATH…  show what the store records about paths", storePathInfo},
+		"query":     {"--references|--referrers|--requisites PATH…  query the reference graph", storeQuery},
+		"gc":        {"[--dry-run] [--print-roots|--print-dead]  delete unreachable paths", storeGC},
+		"verify":    {"[--check-contents]  check the database against the store", storeVerify},
+	}
+}
+
+func runStore(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		storeUsage()
+		return errUsage
+	}
+	sub, ok := storeSubs[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "frazil store: unknown subcommand %q\n", args[0])
+		storeUsage()
+		return errUsage
+	}
+	return sub.run(args[1:])
+}
+
+func storeUsage() {
+	fmt.Fprintln(os.Stderr, "usage: frazil store SUBCOMMAND [--store DIR] [ARGS]\n\nsubcommands:")
+	names := make([]string, 0, len(storeSubs))
+	for n := range storeSubs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, storeSubs[n].usage)
+	}
+}
+
+// storeFlags makes a flag set with the common --store flag.
+func storeFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("frazil store "+name, flag.ContinueOnError)
+	dir := fs.String("store", "/", "root directory of the store (the store is DIR/nix/store)")
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stderr, "usage: frazil store %s %s\n", name, strings.SplitN(storeSubs[name].usage, "  ", 2)[0])
+		fs.PrintDefaults()
+	}
+	return fs, dir
+}
+
+// parseArgs parses flags that may come before, between or after the
+// positional arguments, and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func openStoreFlag(dir string) (*store.Store, error) {
+	return store.Open(dir)
+}
+
+func storeAdd(args []string) error {
+	fs, dir := storeFlags("add")
+	name := fs.String("name", "", "name of the store path (default: the file's base name)")
+	paths, err := parseArgs(fs, args)
+	if err != nil || len(paths) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for _, p := range paths {
+		info, err := s.AddTree(p, nameFor(p, *name), storepath.Recursive, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Println(info.Path)
+	}
+	return nil
+}
+
+func nameFor(p, name string) string {
+	if name != "" {
+		return name
+	}
+	return filepath.Base(filepath.Clean(p))
+}
+
+func storeAddFixed(args []string) error {
+	fs, dir := storeFlags("add-fixed")
+	recursive := fs.Bool("recursive", false, "hash the NAR serialisation instead of the file's contents")
+	name := fs.String("name", "", "name of the store path (default: the file's base name)")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) < 2 {
+		fs.Usage()
+		return errUsage
+	}
+	algo, err := nixhash.ParseAlgo(pos[0])
+	if err != nil {
+		return err
+	}
+	m := storepath.Flat
+	if *recursive {
+		m = storepath.Recursive
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	for _, p := range pos[1:] {
+		info, err := s.AddFixed(p, nameFor(p, *name), m, algo)
+		if err != nil {
+			return err
+		}
+		fmt.Println(info.Path)
+	}
+	return nil
+}
+
+func storeDump(args []string) error {
+	fs, _ := storeFlags("dump")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return nar.DumpPath(os.Stdout, pos[0])
+}
+
+func storeRestore(args []string) error {
+	fs, _ := storeFlags("restore")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	return nar.Restore(pos[0], os.Stdin)
+}
+
+// resolvePath turns an argument into a store path: a store path (or a
+// file inside one), a path under the store's root, or a symlink leading
+// into the store (a result link).
+func resolvePath(s *store.Store, arg string) (storepath.Path, error) {
+	p := arg
+	if !strings.HasPrefix(p, storepath.Dir+"/") {
+		real, err := filepath.EvalSymlinks(arg)
+		if err == nil {
+			real, err = filepath.Abs(real)
+		}
+		if err != nil {
+			return "", err
+		}
+		p = real
+		if rest, ok := strings.CutPrefix(real, filepath.Join(s.Root(), storepath.Dir)+"/"); ok {
+			p = storepath.Dir + "/" + rest
+		}
+	}
+	rest, ok := strings.CutPrefix(p, storepath.Dir+"/")
+	if !ok {
+		return "", fmt.Errorf("path '%s' is not in the Nix store", arg)
+	}
+	base, _, _ := strings.Cut(rest, "/")
+	return storepath.FromBase(base)
+}
+
+func resolveAll(s *store.Store, args []string) ([]storepath.Path, error) {
+	var out []storepath.Path
+	for _, a := range args {
+		p, err := resolvePath(s, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func storePathInfo(args []string) error {
+	fs, dir := storeFlags("path-info")
+	recursive := fs.Bool("r", false, "include the closures of the paths")
+	asJSON := fs.Bool("json", false, "print JSON like nix path-info --json")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	paths, err := resolveAll(s, pos)
+	if err != nil {
+		return err
+	}
+	if *recursive {
+		if paths, err = s.Closure(paths); err != nil {
+			return err
+		}
+	}
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	var infos []store.PathInfoJSON
+	for _, p := range paths {
+		info, err := s.QueryPathInfo(p)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			infos = append(infos, info.JSON())
+		} else {
+			fmt.Fprintln(out, p)
+		}
+	}
+	if *asJSON {
+		if infos == nil {
+			infos = []store.PathInfoJSON{}
+		}
+		return json.NewEncoder(out).Encode(infos)
+	}
+	return nil
+}
+
+func storeQuery(args []string) error {
+	fs, dir := storeFlags("query")
+	refs := fs.Bool("references", false, "print the paths the arguments refer to")
+	referrers := fs.Bool("referrers", false, "print the paths that refer to the arguments")
+	requisites := fs.Bool("requisites", false, "print the closures, references before referrers")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) == 0 || countTrue(*refs, *referrers, *requisites) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	paths, err := resolveAll(s, pos)
+	if err != nil {
+		return err
+	}
+	var result []storepath.Path
+	switch {
+	case *requisites:
+		cl, err := s.Closure(paths)
+		if err != nil {
+			return err
+		}
+		result, err = s.TopoSort(cl)
+		if err != nil {
+			return err
+		}
+	default:
+		set := map[storepath.Path]bool{}
+		for _, p := range paths {
+			q := s.References
+			if *referrers {
+				q = s.Referrers
+			}
+			ps, err := q(p)
+			if err != nil {
+				return err
+			}
+			for _, r := range ps {
+				if !set[r] {
+					set[r] = true
+					result = append(result, r)
+				}
+			}
+		}
+		sort.Slice(result, func(i, j int) bool { return result[i] < result[j] })
+	}
+	return printPaths(os.Stdout, result)
+}
+
+func countTrue(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+func printPaths(w io.Writer, ps []storepath.Path) error {
+	bw := bufio.NewWriter(w)
+	for _, p := range ps {
+		fmt.Fprintln(bw, p)
+	}
+	return bw.Flush()
+}
+
+func storeGC(args []string) error {
+	fs, dir := storeFlags("gc")
+	dry := fs.Bool("dry-run", false, "report what would be deleted, delete nothing")
+	printRoots := fs.Bool("print-roots", false, "print the roots (link -> path) and exit")
+	printDead := fs.Bool("print-dead", false, "print the paths that would be deleted and exit")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 0 || (*printRoots && *printDead) {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	readOnly := *dry || *printRoots || *printDead
+	var progress io.Writer
+	if !readOnly {
+		progress = os.Stderr
+	}
+	res, err := s.GC(store.GCOptions{DryRun: readOnly, Progress: progress})
+	if err != nil {
+		return err
+	}
+	switch {
+	case *printRoots:
+		links := make([]string, 0, len(res.Roots))
+		for l := range res.Roots {
+			links = append(links, l)
+		}
+		sort.Strings(links)
+		for _, l := range links {
+			fmt.Printf("%s -> %s\n", l, res.Roots[l])
+		}
+		for _, p := range res.TempRoots {
+			fmt.Printf("{temp} -> %s\n", p)
+		}
+	case *printDead:
+		return printPaths(os.Stdout, res.Dead)
+	case *dry:
+		printPaths(os.Stdout, res.Dead)
+		fmt.Fprintf(os.Stderr, "%d store paths would be deleted, %.2f MiB would be freed\n", len(res.Dead), mib(res.BytesFreed))
+	default:
+		fmt.Fprintf(os.Stderr, "%d store paths deleted, %.2f MiB freed\n", len(res.Deleted), mib(res.BytesFreed))
+	}
+	return nil
+}
+
+func mib(n uint64) float64 { return float64(n) / (1 << 20) }
+
+func storeVerify(args []string) error {
+	fs, dir := storeFlags("verify")
+	check := fs.Bool("check-contents", false, "re-hash every valid path's contents")
+	pos, err := parseArgs(fs, args)
+	if err != nil || len(pos) != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := openStoreFlag(*dir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	fmt.Fprintln(os.Stderr, "checking path existence…")
+	if *check {
+		fmt.Fprintln(os.Stderr, "checking hashes…")
+	}
+	rep, err := s.Verify(*check)
+	if err != nil {
+		return err
+	}
+	for _, t := range rep.TempRemoved {
+		fmt.Printf("removed stale temporary entry '%s'\n", t)
+	}
+	for _, u := range rep.Unregistered {
+		fmt.Printf("note: '%s' is not a valid path (garbage; gc removes it)\n", u)
+	}
+	for _, p := range rep.Missing {
+		fmt.Printf("error: path '%s' is valid but missing from the store\n", p)
+	}
+	for _, c := range rep.Corrupt {
+		fmt.Printf("error: %s\n", c)
+	}
+	for _, d := range rep.Dangling {
+		fmt.Printf("error: path '%s' refers to '%s', which is not valid\n", d.Path, d.Reference)
+	}
+	fmt.Fprintf(os.Stderr, "%d paths checked\n", rep.Checked)
+	if !rep.OK() {
+		return exitError(1)
+	}
+	return nil
+}
