@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/frazil/frazil/generations"
 	"github.com/frazil/frazil/image"
 	"github.com/frazil/frazil/image/bootloader"
+	"github.com/frazil/frazil/store"
+	"github.com/frazil/frazil/store/storepath"
 )
 
 // imageCommand is the image verb, registered in main.go.
@@ -60,6 +63,11 @@ func runImage(args []string) error {
 		o.Firmware |= bootloader.UEFI
 	}
 	o.Progress = os.Stderr
+	closeStore, err := useStoreDatabase(&o)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
 	res, err := image.Build(o)
 	if err != nil {
 		return err
@@ -71,6 +79,96 @@ func runImage(args []string) error {
 	fmt.Fprintf(os.Stderr, "%s: %s, %d store paths, %d menu entries\n", o.Output, res.Layout, len(res.Paths), len(res.Menu.Entries))
 	fmt.Println(o.Output)
 	return nil
+}
+
+// useStoreDatabase makes the image take its closure from the store's
+// database and register the closure in a database of its own, when the
+// store knows the generations' toplevels. A store without them (assembled
+// by hand) is copied by scanning for references, with no database.
+func useStoreDatabase(o *image.Options) (func(), error) {
+	src, err := store.Open(o.StoreRoot)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := imageRoots(o)
+	if err != nil {
+		src.Close()
+		return nil, err
+	}
+	for _, r := range roots {
+		if ok, err := src.IsValid(r); err != nil || !ok {
+			fmt.Fprintf(os.Stderr, "warning: %s is not registered in the store at %s: copying without a store database\n", r, o.StoreRoot)
+			src.Close()
+			return func() {}, nil
+		}
+	}
+	o.Closure = func(roots []string) ([]string, error) {
+		ps, err := src.Closure(toPaths(roots))
+		return fromPaths(ps), err
+	}
+	o.Database = func(dir string, paths []string) error { return copyRegistrations(src, dir, paths) }
+	return func() { src.Close() }, nil
+}
+
+// imageRoots lists the toplevels the image will hold.
+func imageRoots(o *image.Options) ([]storepath.Path, error) {
+	if o.Toplevel != "" {
+		p, err := storepath.Parse(o.Toplevel)
+		return []storepath.Path{p}, err
+	}
+	prof, err := generations.Open(o.Profile, o.StoreRoot)
+	if err != nil {
+		return nil, err
+	}
+	gens, err := prof.List()
+	var out []storepath.Path
+	for _, g := range gens {
+		p, perr := storepath.Parse(g.Target)
+		if perr != nil {
+			return nil, fmt.Errorf("generation %d: %w", g.Number, perr)
+		}
+		out = append(out, p)
+	}
+	return out, err
+}
+
+// copyRegistrations registers paths, with their infos from src, in a new
+// store database under dir. The store there holds only empty stand-ins of
+// the paths (the image copies contents from src itself).
+func copyRegistrations(src *store.Store, dir string, paths []string) error {
+	dst, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	var infos []*store.PathInfo
+	for _, p := range toPaths(paths) {
+		info, err := src.QueryPathInfo(p)
+		if err != nil {
+			return err
+		}
+		if err := os.Mkdir(dst.RealPath(p), 0o555); err != nil {
+			return err
+		}
+		infos = append(infos, info)
+	}
+	return dst.Register(infos)
+}
+
+func toPaths(ss []string) []storepath.Path {
+	out := make([]storepath.Path, len(ss))
+	for i, s := range ss {
+		out[i] = storepath.Path(s)
+	}
+	return out
+}
+
+func fromPaths(ps []storepath.Path) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = string(p)
+	}
+	return out
 }
 
 // parseSize parses "64M", "1G", "512K" or a byte count.
