@@ -97,4 +97,3 @@ func TestImageBuildWithStoreDatabase(t *testing.T) {
 		t.Errorf("references of the toplevel in the image's database: %q, %v", refs, err)
 	}
 }
-
