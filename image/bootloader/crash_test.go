@@ -78,7 +78,8 @@ func TestUpdateCrashSafety(t *testing.T) {
 				t.Errorf("menu after recovery lacks generation 2:\n%s", cfg)
 			}
 			names, _ := DirESP(esp).List(KernelDir)
-			for _, n := range names {
+			grub, _ := DirESP(esp).List("/grub")
+			for _, n := range append(names, grub...) {
 				if strings.Contains(n, ".tmp") {
 					t.Errorf("temporary file %s left on the ESP after recovery", n)
 				}
