@@ -25,6 +25,9 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{}
 	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
+	commands["generations"] = generationsCommand
+	commands["image"] = imageCommand
+	commands["run-vm"] = runVMCommand
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
 	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
