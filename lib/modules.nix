@@ -231,12 +231,17 @@ rec {
           in
           opt.options // res // {
             declarations = res.declarations ++ [ opt._file ];
-            declarationPositions = res.declarationPositions
-              ++ [ (if opt.pos != null then opt.pos else { file = opt._file; line = null; column = null; }) ];
+            declarationPositions = res.declarationPositions ++ [ (declarationPosition opt) ];
             inherit options;
           } // optionalAttrs (bothHave "type") { type = mergedType; })
       { inherit loc; declarations = [ ]; declarationPositions = [ ]; options = [ ]; }
       opts;
+
+  # Where a declaration is: its attribute's position when written in the
+  # module's file, else just the file (options made by functions).
+  declarationPosition = decl:
+    if decl.pos != null && decl.pos.file == decl._file then decl.pos
+    else { file = decl._file; line = null; column = null; };
 
   # Gives a merged declaration its final type: unspecified when none was
   # given; submodule types get the modules of every declaration.
@@ -692,9 +697,8 @@ rec {
         (mergeFn config)));
     };
 
-  # One old option changed into `to` by changeFn.
-  mkChangedOptionModule = from: to: changeFn:
-    mkMergedOptionModule [ from ] to (config: changeFn (getAttrFromPath from config));
+  # One old option changed into `to` by changeFn (given config).
+  mkChangedOptionModule = from: to: changeFn: mkMergedOptionModule [ from ] to changeFn;
 
   # A value derived from an option's definitions keeping their priority:
   # mkDerivedConfig options.foo f.
