@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 // evaluator returns the command line that evaluates Nix expressions like
 // nix-instantiate: $FRAZIL_NIX_EVAL split into words, else nix-instantiate
 // with a private chroot store (so that /nix is never touched).
-func evaluator(t *testing.T) []string {
+func evaluator(t testing.TB) []string {
 	t.Helper()
 	if cmd := strings.Fields(os.Getenv("FRAZIL_NIX_EVAL")); len(cmd) > 0 {
 		return cmd
@@ -56,7 +56,7 @@ type evalResult struct {
 }
 
 // evalNix runs the evaluator in dir with the given arguments.
-func evalNix(t *testing.T, dir string, args ...string) evalResult {
+func evalNix(t testing.TB, dir string, args ...string) evalResult {
 	t.Helper()
 	cmdline := append(evaluator(t), args...)
 	ctx, cancel := context.WithTimeout(context.Background(), evalTimeout)
@@ -70,7 +70,7 @@ func evalNix(t *testing.T, dir string, args ...string) evalResult {
 }
 
 // testDir returns the absolute path of a directory under lib/tests.
-func testDir(t *testing.T, elem ...string) string {
+func testDir(t testing.TB, elem ...string) string {
 	t.Helper()
 	dir, err := filepath.Abs(filepath.Join(append([]string{"tests"}, elem...)...))
 	if err != nil {
