@@ -25,6 +25,7 @@ rec {
     args = [ goModSrc "${makebb}/bin/makebb" "-o" "${placeholder "out"}/bin/bb" ]
       ++ map (c: "github.com/u-root/u-root/cmds/core/${c}") commands;
     PATH = "${buildPackages.go}/bin";
+    GOROOT = "${buildPackages.go}";
   });
 
   # bin/bb and a link per command, made with the build machine's bb.
