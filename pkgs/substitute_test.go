@@ -135,7 +135,7 @@ func TestSubstituteFromNixCache(t *testing.T) {
 			t.Errorf("%s: output %s after %d builds; want %s substituted", tt.name, got, ev.count(builder.BuildStarted), tt.want)
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(s.RealPath(storepath.Path(envOut)), "bin/tool")); err != nil || string(b) != "tool "+nonce {
+	if b, err := os.ReadFile(inStore(s.Root(), filepath.Join(s.RealPath(storepath.Path(envOut)), "bin/tool"))); err != nil || string(b) != "tool "+nonce {
 		t.Errorf("substituted env: bin/tool = %q, %v", b, err)
 	}
 }

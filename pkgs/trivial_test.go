@@ -7,10 +7,11 @@ import (
 	"testing"
 )
 
-// fileAt reads a file below a built path and its permission bits.
+// fileAt reads a file below a built path and its permission bits,
+// following symlinks into the store inside the shared store's root.
 func fileAt(t *testing.T, root, rel string) (string, os.FileMode) {
 	t.Helper()
-	p := filepath.Join(root, rel)
+	p := inStore(sharedStore(t).Root(), filepath.Join(root, rel))
 	fi, err := os.Lstat(p)
 	if err != nil {
 		t.Fatal(err)
@@ -20,6 +21,29 @@ func fileAt(t *testing.T, root, rel string) (string, os.FileMode) {
 		t.Fatal(err)
 	}
 	return string(b), fi.Mode().Perm()
+}
+
+// inStore resolves the symlinks in p, reading absolute /nix/store targets
+// below rootDir, the store's root.
+func inStore(rootDir, p string) string {
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	cur := "/"
+	for i := 0; i < len(parts); i++ {
+		next := filepath.Join(cur, parts[i])
+		target, err := os.Readlink(next)
+		if err != nil {
+			cur = next
+			continue
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(cur, target)
+		} else if strings.HasPrefix(target, "/nix/store/") {
+			target = rootDir + target
+		}
+		parts = append(strings.Split(strings.TrimPrefix(target, "/"), "/"), parts[i+1:]...)
+		cur, i = "/", -1
+	}
+	return cur
 }
 
 func TestWriteText(t *testing.T) {
@@ -53,7 +77,7 @@ func TestRunCommand(t *testing.T) {
       cp $out/sub/a $out/b
       mv $out/b $out/c
       ln -s sub/a $out/link
-      cat $out/c | tr a-z A-Z > $out/upper
+      cat $out/c | tr '[:lower:]' '[:upper:]' > $out/upper
       ls $out/sub > $out/listing
       grep -c hello $out/c > $out/count
       printf 'b\na\nc\n' | sort | head -n 2 > $out/sorted
