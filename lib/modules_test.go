@@ -1,9 +1,11 @@
 package lib
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -541,27 +543,84 @@ func allModuleCases() []moduleCase {
 	return cs
 }
 
-// TestModules runs the module-system cases against the evaluator.
+// TestModules runs the module-system cases against the evaluator. Cases
+// that only check output are evaluated together in one process (one
+// evaluator start instead of hundreds); if that fails, each runs on its own.
 func TestModules(t *testing.T) {
 	dir := testDir(t, "modules")
-	for i, c := range allModuleCases() {
+	cases := allModuleCases()
+	batched := evalBatch(t, dir, cases)
+	for i, c := range cases {
 		c := c
 		t.Run(fmt.Sprintf("%03d_%s", i, c.name()), func(t *testing.T) {
+			if out, ok := batched[i]; ok {
+				if !regexp.MustCompile(c.want).MatchString(out) {
+					t.Fatalf("%s\noutput %s, want a match for %q", c.command(), out, c.want)
+				}
+				return
+			}
 			t.Parallel()
 			runModuleCase(t, dir, c)
 		})
 	}
 }
 
+// batchable reports whether a case only checks the JSON output.
+func (c moduleCase) batchable() bool { return c.want != "" && c.stderr == "" && !c.trace }
+
+// expr is the Nix expression of a case's evaluation.
+func (c moduleCase) expr() string {
+	return fmt.Sprintf("import ./default.nix { modules = [ %s ]; }", strings.Join(parenthesize(c.modules), " "))
+}
+
+// command is the command line that reproduces a case with nix-instantiate.
+func (c moduleCase) command() string {
+	return fmt.Sprintf("nix-instantiate --eval --strict --json -E '%s' -A '%s'", c.expr(), c.attr)
+}
+
+// evalBatch evaluates every batchable case in one evaluator process and
+// returns their JSON outputs by case index, or nil when the batch fails.
+func evalBatch(t *testing.T, dir string, cases []moduleCase) map[int]string {
+	t.Helper()
+	var idx []int
+	var b strings.Builder
+	// get follows an -A style attribute path (numbers index lists).
+	b.WriteString("let get = path: v: builtins.foldl' (v: c: if builtins.isList v then builtins.elemAt v (builtins.fromJSON c) else v.${c}) v path; in map builtins.toJSON [\n")
+	for i, c := range cases {
+		if !c.batchable() {
+			continue
+		}
+		idx = append(idx, i)
+		path, _ := json.Marshal(strings.Split(c.attr, "."))
+		fmt.Fprintf(&b, "(get (builtins.fromJSON %s) (%s))\n", strconv.Quote(string(path)), c.expr())
+	}
+	b.WriteString("]")
+	res := evalNix(t, dir, "--eval", "--strict", "--json", "-E", b.String())
+	var outs []string
+	if res.err == nil {
+		if err := json.Unmarshal([]byte(res.stdout), &outs); err != nil {
+			res.err = err
+		}
+	}
+	if res.err != nil || len(outs) != len(idx) {
+		t.Logf("batched evaluation failed (%v), running the cases one by one:\n%s", res.err, res.stderr)
+		return nil
+	}
+	m := make(map[int]string, len(idx))
+	for k, i := range idx {
+		m[i] = outs[k]
+	}
+	return m
+}
+
 func runModuleCase(t *testing.T, dir string, c moduleCase) {
 	t.Helper()
-	expr := fmt.Sprintf("import ./default.nix { modules = [ %s ]; }", strings.Join(parenthesize(c.modules), " "))
-	args := []string{"--eval", "--strict", "--json", "-E", expr, "-A", c.attr}
+	args := []string{"--eval", "--strict", "--json", "-E", c.expr(), "-A", c.attr}
 	if c.trace {
 		args = append(args, "--show-trace")
 	}
 	res := evalNix(t, dir, args...)
-	cmd := fmt.Sprintf("nix-instantiate --eval --strict --json -E '%s' -A '%s'", expr, c.attr)
+	cmd := c.command()
 	if c.wantErr != "" {
 		if res.err == nil {
 			t.Fatalf("%s\nsucceeded with %s, want an error matching %q", cmd, res.stdout, c.wantErr)
