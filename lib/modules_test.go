@@ -441,6 +441,9 @@ var assertionCases = []moduleCase{
 	fail(`\n\s*Failed assertions:\n\s*- value must be greater than 10, is 1\n\s*- second failure`,
 		"config.result", "./assertions.nix", "./assertion-true.nix", "./assertion-false.nix", "./declare-value-int.nix", "./define-value-1.nix"),
 	out(`^"ok"$`, "config.result", "./assertions.nix", "./warning.nix").withStderr(`warning: this is deprecated`),
+	out(`^"ok"$`, "config.locatedResult", "./assertions-located.nix", "./assertion-true.nix"),
+	fail(`\n\s*Failed assertions:\n\s*- value must be greater than 10, is 1 \(defined in .*/assertion-false.nix:3.\)\n\s*- second failure \(defined in .*/assertion-false.nix:3.\)`,
+		"config.locatedResult", "./assertions-located.nix", "./assertion-false.nix", "./declare-value-int.nix", "./define-value-1.nix"),
 }
 
 var renameCases = []moduleCase{
@@ -496,6 +499,12 @@ var errorCases = []moduleCase{
 		"config", "./define-in-config.nix"),
 	fail(`A definition for option .outer.space.value. is not of type .signed integer.`, "config.result", "./prefix.nix"),
 	fail(`The option .value. does not exist. Definition values:\n\s*- In .<unknown-file>.: 1`, "config", `{ value = 1; }`),
+	// Every definition of the undeclared option is listed, and close names
+	// are suggested.
+	fail(`The option .enabel. does not exist. Definition values:\n\s*- In .*/define-enabel.nix:4.: true\n\s*- In .<unknown-file>.: false\n\s*Did you mean .enable.\?`,
+		"config.enable", "./declare-enable.nix", `{ enabel = false; }`, "./define-enabel.nix"),
+	fail(`The option .set.enabled. does not exist.*\n(.*\n)*\s*Did you mean .set.enable.\?`,
+		"config.set", "./declare-enable-nested.nix", `{ set.enabled = true; }`),
 }
 
 var recordCases = []moduleCase{
