@@ -17,15 +17,15 @@
 { lib }:
 let
   inherit (builtins)
-    isAttrs isList isString isBool isFunction length head tail filter map concatMap
-    concatLists concatStringsSep foldl' all any elem attrNames mapAttrs zipAttrsWith
-    removeAttrs listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort
-    typeOf seq substring functionArgs;
+    isAttrs isList isString isBool length head tail filter map concatMap concatLists
+    concatStringsSep foldl' all any attrNames mapAttrs zipAttrsWith removeAttrs
+    listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort typeOf seq
+    substring;
   inherit (lib.options)
     isOption mkOption showOption showFiles showDefs unknownModule;
   inherit (lib.lists) imap1 reverseList optional;
   inherit (lib.attrsets) setAttrByPath getAttrFromPath attrByPath mapAttrsRecursiveCond recursiveUpdate optionalAttrs;
-  inherit (lib.trivial) warnIf throwIfNot min;
+  inherit (lib.trivial) warnIf min;
 
   types = lib.types;
 
