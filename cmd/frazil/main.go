@@ -27,6 +27,8 @@ func init() {
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
 	commands["log"] = command{"print the build log of a derivation", runLog}
+	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["kernel"] = kernelCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -259,7 +259,7 @@ func (c *Cache) OpenNAR(ctx context.Context, ni *narinfo.NarInfo) (io.ReadCloser
 		raw.Close()
 		return nil, fmt.Errorf("NAR of %s: %w", ni.StorePath, err)
 	}
-	return &narReader{dec: dec, raw: raw, path: ni.StorePath, url: checked.what}, nil
+	return &narReader{dec: dec, raw: raw, checked: checked, path: ni.StorePath, url: checked.what}, nil
 }
 
 // checkedReader counts and hashes what it reads and, at EOF, compares with
@@ -293,15 +293,23 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 }
 
 // narReader is the decompressed NAR stream. Errors name the path and URL.
+// Its end comes only after the whole compressed file was read and checked
+// (a decompressor may stop before the file's trailer).
 type narReader struct {
-	dec  io.ReadCloser
-	raw  io.Closer
-	path storepath.Path
-	url  string
+	dec     io.ReadCloser
+	raw     io.Closer
+	checked io.Reader
+	path    storepath.Path
+	url     string
 }
 
 func (r *narReader) Read(p []byte) (int, error) {
 	n, err := r.dec.Read(p)
+	if err == io.EOF {
+		if _, derr := io.Copy(io.Discard, r.checked); derr != nil {
+			err = derr
+		}
+	}
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("NAR of %s from %s: %w", r.path, r.url, err)
 	}

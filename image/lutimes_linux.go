@@ -1,0 +1,13 @@
+package image
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// lutimes sets a symlink's own times.
+func lutimes(path string, t time.Time) error {
+	ts := []unix.Timespec{unix.NsecToTimespec(t.UnixNano()), unix.NsecToTimespec(t.UnixNano())}
+	return unix.UtimesNanoAt(unix.AT_FDCWD, path, ts, unix.AT_SYMLINK_NOFOLLOW)
+}

@@ -1,0 +1,57 @@
+package pid1
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/frazil/frazil/init/supervisor"
+)
+
+func TestFindToplevel(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "nix-store-like")
+	os.MkdirAll(real, 0o755)
+	os.Symlink(real, filepath.Join(dir, "current"))
+	for _, c := range []struct {
+		argv0   string
+		cmdline map[string]string
+		want    string
+	}{
+		{"/nix/store/abc-frazil-system-x/init", nil, "/nix/store/abc-frazil-system-x"},
+		{"/nix/store/abc-frazil-system-x/init", map[string]string{"systemConfig": "/nix/store/def-y"}, "/nix/store/def-y"},
+		{filepath.Join(dir, "current", "init"), nil, real},
+	} {
+		if got := findToplevel(c.argv0, c.cmdline); got != c.want {
+			t.Errorf("findToplevel(%s, %v) = %s, want %s", c.argv0, c.cmdline, got, c.want)
+		}
+	}
+}
+
+func TestRequestPower(t *testing.T) {
+	s := &system{power: make(chan string, 1)}
+	if err := s.requestPower("explode"); err == nil || !strings.Contains(err.Error(), `unknown power action "explode"`) {
+		t.Errorf("requestPower(explode) = %v", err)
+	}
+	if err := s.requestPower("poweroff"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.requestPower("reboot"); err != nil { // a second request while one is pending is dropped
+		t.Fatal(err)
+	}
+	if got := <-s.power; got != "poweroff" {
+		t.Errorf("pending action %s", got)
+	}
+}
+
+func TestBackendBeforeServices(t *testing.T) {
+	b := backend{&system{}}
+	if st := b.Status(); st != nil {
+		t.Errorf("status before services = %v", st)
+	}
+	if err := b.StopService("web"); err == nil || !strings.Contains(err.Error(), "unknown service") {
+		t.Errorf("StopService before services = %v", err)
+	}
+	var _ = supervisor.StateRunning
+}

@@ -1,0 +1,99 @@
+package stage1
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// FindRoot waits up to timeout for the block device that spec names
+// (LABEL=…, UUID=… or /dev/…) and returns its /dev path. It scans
+// /sys/class/block and reads the ext2/3/4 superblocks itself: no blkid, no
+// udev.
+func FindRoot(spec string, timeout time.Duration, log func(string, ...any)) (string, error) {
+	deadline := time.Now().Add(timeout)
+	announced := false
+	for {
+		dev, err := findOnce(spec)
+		if err == nil {
+			return dev, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("root device %s not found after %v; block devices: %s",
+				spec, timeout, strings.Join(describeBlockDevices(), ", "))
+		}
+		if !announced && log != nil {
+			log("waiting up to %v for %s", timeout, spec)
+			announced = true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// findOnce looks for the root device among the block devices present now.
+func findOnce(spec string) (string, error) {
+	if strings.HasPrefix(spec, "/dev/") {
+		if _, err := os.Stat(spec); err != nil {
+			return "", err
+		}
+		return spec, nil
+	}
+	if !strings.HasPrefix(spec, "LABEL=") && !strings.HasPrefix(spec, "UUID=") {
+		return "", fmt.Errorf("root=%s: want LABEL=, UUID= or /dev/…", spec)
+	}
+	for _, name := range blockDevices() {
+		id, err := readFSID("/dev/" + name)
+		if err == nil && id.Matches(spec) {
+			return "/dev/" + name, nil
+		}
+	}
+	return "", fmt.Errorf("%s not present", spec)
+}
+
+func blockDevices() []string {
+	entries, err := os.ReadDir("/sys/class/block")
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names
+}
+
+func readFSID(dev string) (FSID, error) {
+	f, err := os.Open(dev)
+	if err != nil {
+		return FSID{}, err
+	}
+	defer f.Close()
+	sb := make([]byte, superblockSize)
+	if _, err := f.ReadAt(sb, superblockOffset); err != nil {
+		return FSID{}, err
+	}
+	return ParseExtSuperblock(sb)
+}
+
+// describeBlockDevices lists what is there, for the error message.
+func describeBlockDevices() []string {
+	var out []string
+	for _, name := range blockDevices() {
+		d := name
+		if id, err := readFSID("/dev/" + name); err == nil {
+			d += fmt.Sprintf(" (ext, LABEL=%s UUID=%s)", id.Label, id.UUID)
+		}
+		if size, err := os.ReadFile(filepath.Join("/sys/class/block", name, "size")); err == nil {
+			d += " " + strings.TrimSpace(string(size)) + " sectors"
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		out = []string{"none (is the disk driver module in the initrd?)"}
+	}
+	return out
+}
