@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/frazil/frazil/store"
 	"github.com/frazil/frazil/store/binarycache"
@@ -95,10 +96,14 @@ func storeCopyMain(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	var copied []storepath.Path
+	start := time.Now()
 	if f.from != "" {
 		copied, err = binarycache.CopyFrom(ctx, c, s, paths, opts)
 	} else {
 		copied, err = binarycache.CopyTo(ctx, s, c, paths, opts)
+	}
+	if err == nil {
+		fmt.Fprintf(stderr, "copied %d paths in %s\n", len(copied), time.Since(start).Round(time.Millisecond))
 	}
 	if f.json {
 		printCopyJSON(stdout, f, paths, copied, err)
