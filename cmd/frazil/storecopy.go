@@ -27,10 +27,10 @@ const storeCopyUsage = `usage: frazil store copy (--from URL | --to URL) [--stor
 
 // storeCopy is `frazil store copy`, like `nix copy`. The store verb's
 // dispatch calls it with the arguments after "copy".
-func storeCopy(args []string) error {
+func storeCopy(sio *storeIO, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return storeCopyMain(ctx, args, os.Stdout, os.Stderr)
+	return storeCopyMain(ctx, args, sio.out, sio.errw)
 }
 
 type copyFlags struct {
