@@ -234,7 +234,7 @@ func (ev *Evaluator) getDerivations(v Value, args *Attrs, out *[]string, done ma
 	}
 	switch x := v.(type) {
 	case *Attrs:
-		for _, at := range x.attrs {
+		for _, at := range x.Lexical() {
 			if !attrNameRegex.MatchString(at.Name.String()) {
 				continue
 			}

@@ -5,7 +5,6 @@ package eval
 // builtins such as map and import, and every builtin as __name).
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -191,7 +190,7 @@ func (ev *Evaluator) initBuiltins() {
 	add("derivation", derivation, true)
 	b := &Attrs{}
 	add("builtins", b, true)
-	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name.String() < attrs[j].Name.String() })
+	sortAttrs(attrs)
 	b.attrs = attrs
 	ev.builtins = b
 }

@@ -9,7 +9,7 @@ import (
 func primAttrNames(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	out := make([]Value, len(a.attrs))
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		out[i] = NewString(at.Name.String())
 	}
 	return NewList(out)
@@ -18,7 +18,7 @@ func primAttrNames(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 func primAttrValues(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	out := make([]Value, len(a.attrs))
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		out[i] = at.Value
 	}
 	return NewList(out)

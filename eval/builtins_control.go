@@ -32,11 +32,11 @@ func primTryEval(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	ev.tryDepth--
 	if err != nil {
 		if e, ok := err.(*Error); ok && (e.Kind == ErrThrow || e.Kind == ErrAssert) {
-			return &Attrs{attrs: []Attr{{Name: symSuccess, Value: False}, {Name: symValue, Value: False}}}
+			return NewAttrs([]Attr{{Name: symSuccess, Value: False}, {Name: symValue, Value: False}})
 		}
 		panic(err)
 	}
-	return &Attrs{attrs: []Attr{{Name: symSuccess, Value: True}, {Name: symValue, Value: v}}}
+	return NewAttrs([]Attr{{Name: symSuccess, Value: True}, {Name: symValue, Value: v}})
 }
 
 func primSeq(ev *Evaluator, pos syntax.Pos, args []Value) Value {

@@ -185,8 +185,7 @@ func (c *compiler) compileLambda(n *syntax.Lambda, sc *scope) expr {
 	if n.Formals != nil {
 		lam.hasFormals = true
 		lam.ellipsis = n.Formals.Ellipsis
-		fs := append([]syntax.Formal(nil), n.Formals.Formals...)
-		sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+		fs := sortedFormals(n.Formals.Formals)
 		for _, f := range fs {
 			sym := Intern(f.Name)
 			lam.formals = append(lam.formals, formalNode{p: f.P, name: sym})
@@ -196,8 +195,7 @@ func (c *compiler) compileLambda(n *syntax.Lambda, sc *scope) expr {
 	lam.envSize = len(names)
 	inner := newScope(sc, names)
 	if n.Formals != nil {
-		fs := append([]syntax.Formal(nil), n.Formals.Formals...)
-		sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+		fs := sortedFormals(n.Formals.Formals)
 		for i, f := range fs {
 			if f.Default != nil {
 				lam.formals[i].def = c.compile(f.Default, inner)
@@ -221,8 +219,7 @@ type binding struct {
 // in a scope for the inherit-from environment whose expressions are
 // compiled in valScope.
 func (c *compiler) compileBindings(a *syntax.Attrs, valScope, outer *scope) ([]binding, []expr) {
-	defs := append([]*syntax.AttrDef(nil), a.Attrs...)
-	sort.SliceStable(defs, func(i, j int) bool { return defs[i].Name < defs[j].Name })
+	defs := sortedDefs(a.Attrs)
 	var from []expr
 	var inhScope *scope
 	if len(a.InheritFrom) > 0 {
@@ -288,9 +285,18 @@ func (c *compiler) compileAttrs(a *syntax.Attrs, sc *scope) expr {
 	return n
 }
 
+// sortedDefs sorts definitions by symbol, the order of attribute sets
+// and of the slots of rec and let environments.
 func sortedDefs(defs []*syntax.AttrDef) []*syntax.AttrDef {
 	out := append([]*syntax.AttrDef(nil), defs...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.SliceStable(out, func(i, j int) bool { return Intern(out[i].Name) < Intern(out[j].Name) })
+	return out
+}
+
+// sortedFormals sorts formals by symbol, the order of functionArgs.
+func sortedFormals(fs []syntax.Formal) []syntax.Formal {
+	out := append([]syntax.Formal(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool { return Intern(out[i].Name) < Intern(out[j].Name) })
 	return out
 }
 

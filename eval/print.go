@@ -65,7 +65,7 @@ func (p *printer) print(v Value) {
 		}
 		p.ev.enter(syntax.NoPos)
 		p.b.WriteString("{ ")
-		for _, a := range x.attrs {
+		for _, a := range x.Lexical() {
 			p.b.WriteString(attrNameString(a.Name.String()))
 			p.b.WriteString(" = ")
 			p.print(a.Value)
@@ -256,7 +256,7 @@ func (p *shortPrinter) attrs(a *Attrs, depth int) {
 		return
 	}
 	p.b.WriteString("{ ")
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		if p.attrsPrinted >= shortMaxAttrs {
 			p.elided(len(a.attrs)-i, "attribute", "attributes")
 			p.b.WriteByte(' ')

@@ -182,7 +182,7 @@ func (p *xmlPrinter) attrs(a *Attrs) {
 }
 
 func (p *xmlPrinter) showAttrs(a *Attrs) {
-	for _, at := range a.attrs {
+	for _, at := range a.Lexical() {
 		as := append([]xmlAttr{{"name", at.Name.String()}}, p.posAttrs(at.Pos)...)
 		p.w.open("attr", as...)
 		p.value(at.Value, at.Pos)
@@ -202,8 +202,13 @@ func (p *xmlPrinter) function(c *Closure) {
 			as = append(as, xmlAttr{"ellipsis", "1"})
 		}
 		p.w.open("attrspat", as...)
-		for _, f := range lam.formals {
-			p.w.empty("attr", xmlAttr{"name", f.name.String()})
+		names := make([]string, len(lam.formals))
+		for i, f := range lam.formals {
+			names[i] = f.name.String()
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			p.w.empty("attr", xmlAttr{"name", n})
 		}
 		p.w.close("attrspat")
 	} else {
