@@ -186,7 +186,7 @@ func (ev *Evaluator) initBuiltins() {
 	add("nixVersion", NewString(NixVersion), false)
 	add("langVersion", Int(LangVersion), false)
 	add("nixPath", ev.nixPathValue(), false)
-	derivation := &Thunk{x: &derivationExpr{}}
+	derivation := newThunk(&derivationExpr{}, nil)
 	add("derivation", derivation, true)
 	b := &Attrs{}
 	add("builtins", b, true)

@@ -31,7 +31,7 @@ func primGetAttr(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	if !ok {
 		ev.missingAttr(pos, name, a)
 	}
-	if t, ok := at.Value.(*Thunk); ok && t.x != nil {
+	if t, ok := at.Value.(*Thunk); ok && !t.done() {
 		ev.frames = append(ev.frames, frame{kind: frameAttr, name: name, pos: at.Pos})
 		v := ev.forceThunk(t)
 		ev.pop()

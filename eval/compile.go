@@ -77,6 +77,13 @@ func (c *compiler) resolve(p syntax.Pos, name string, sc *scope) expr {
 	return &withVarNode{p: p, name: sym, levels: withs}
 }
 
+// checkScopeSize rejects scopes too large for an environment.
+func (c *compiler) checkScopeSize(p syntax.Pos, n int) {
+	if n > maxEnvSize {
+		c.errorf(p, "too many bindings in one scope (%d; at most %d)", n, maxEnvSize)
+	}
+}
+
 func (c *compiler) compile(n syntax.Node, sc *scope) expr {
 	switch n := n.(type) {
 	case *syntax.IntLit:
@@ -193,6 +200,7 @@ func (c *compiler) compileLambda(n *syntax.Lambda, sc *scope) expr {
 		}
 	}
 	lam.envSize = len(names)
+	c.checkScopeSize(n.P, len(names))
 	inner := newScope(sc, names)
 	if n.Formals != nil {
 		fs := sortedFormals(n.Formals.Formals)
@@ -270,6 +278,7 @@ func (n *letNode) pos() syntax.Pos   { return n.p }
 
 func (c *compiler) compileAttrs(a *syntax.Attrs, sc *scope) expr {
 	n := &attrsNode{p: a.P, rec: a.Rec}
+	c.checkScopeSize(a.P, len(a.Attrs))
 	valScope := sc
 	if a.Rec {
 		names := make([]Symbol, 0, len(a.Attrs))
@@ -301,6 +310,7 @@ func sortedFormals(fs []syntax.Formal) []syntax.Formal {
 }
 
 func (c *compiler) compileLet(l *syntax.Let, sc *scope) expr {
+	c.checkScopeSize(l.P, len(l.Binds.Attrs))
 	names := make([]Symbol, 0, len(l.Binds.Attrs))
 	for _, d := range sortedDefs(l.Binds.Attrs) {
 		names = append(names, Intern(d.Name))

@@ -28,9 +28,9 @@ func (ev *Evaluator) printValue(v Value) string {
 func (p *printer) print(v Value) {
 	if t, ok := v.(*Thunk); ok {
 		switch {
-		case t.x == nil:
-			v = t.val
-		case t.val != nil:
+		case t.done():
+			v = t.value()
+		case t.evaluating():
 			p.b.WriteString("«potential infinite recursion»")
 			return
 		default:
@@ -204,9 +204,9 @@ func (p *shortPrinter) elided(n int, one, many string) {
 func (p *shortPrinter) print(v Value, depth int) {
 	if t, ok := v.(*Thunk); ok {
 		switch {
-		case t.x == nil:
-			v = t.val
-		case t.val != nil:
+		case t.done():
+			v = t.value()
+		case t.evaluating():
 			p.b.WriteString("«potential infinite recursion»")
 			return
 		default:

@@ -107,11 +107,11 @@ func (p *xmlPrinter) value(v Value, pos syntax.Pos) {
 	if p.strict {
 		v = p.ev.force(v)
 	} else if t, ok := v.(*Thunk); ok {
-		if t.x != nil {
+		if !t.done() {
 			p.w.empty("unevaluated")
 			return
 		}
-		v = t.val
+		v = t.value()
 	}
 	switch x := v.(type) {
 	case Int:
