@@ -36,6 +36,32 @@ let
     in if p != null && p.file == file then p.line else null;
 
   isProperty = v: isAttrs v && v ? _type;
+
+  # The options every evaluation has (shared by all evaluations).
+  internalOptions = {
+    _module.args = lib.options.mkOption {
+      type = types.lazyAttrsOf types.raw;
+      internal = true;
+      description = "Additional arguments passed to each module, besides lib, config, options and specialArgs (pkgs in NixOS). Not usable in imports: use specialArgs for that.";
+    };
+    _module.check = lib.options.mkOption {
+      type = types.bool;
+      internal = true;
+      default = true;
+      description = "Whether to check that every defined option is declared.";
+    };
+    _module.freeformType = lib.options.mkOption {
+      type = types.nullOr types.optionType;
+      internal = true;
+      default = null;
+      description = "A type for definitions that match no declared option; they are merged with it into config.";
+    };
+    _module.specialArgs = lib.options.mkOption {
+      readOnly = true;
+      internal = true;
+      description = "The specialArgs given to evalModules.";
+    };
+  };
 in
 rec {
   ## Priorities and properties
@@ -211,6 +237,19 @@ rec {
   # options a mkOption set): at most one may set each of default, example,
   # description, apply, and types must merge.
   mergeOptionDecls = loc: opts:
+    if tail opts == [ ] then
+      # The common case, without the fold.
+      let
+        opt = head opts;
+        subModules = opt.options.type.getSubModules or null;
+      in
+      opt.options // {
+        inherit loc;
+        declarations = [ opt._file ];
+        declarationPositions = [ (declarationPosition opt) ];
+        options = if subModules != null then map (setDefaultModuleLocation opt._file) subModules else [ ];
+      }
+    else
     foldl'
       (res: opt:
         let
@@ -231,12 +270,17 @@ rec {
           in
           opt.options // res // {
             declarations = res.declarations ++ [ opt._file ];
-            declarationPositions = res.declarationPositions
-              ++ [ (if opt.pos != null then opt.pos else { file = opt._file; line = null; column = null; }) ];
+            declarationPositions = res.declarationPositions ++ [ (declarationPosition opt) ];
             inherit options;
           } // optionalAttrs (bothHave "type") { type = mergedType; })
       { inherit loc; declarations = [ ]; declarationPositions = [ ]; options = [ ]; }
       opts;
+
+  # Where a declaration is: its attribute's position when written in the
+  # module's file, else just the file (options made by functions).
+  declarationPosition = decl:
+    if decl.pos != null && decl.pos.file == decl._file then decl.pos
+    else { file = decl._file; line = null; column = null; };
 
   # Gives a merged declaration its final type: unspecified when none was
   # given; submodule types get the modules of every declaration.
@@ -512,30 +556,7 @@ rec {
       internalModule = {
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
-        options = {
-          _module.args = mkOption {
-            type = types.lazyAttrsOf types.raw;
-            internal = true;
-            description = "Additional arguments passed to each module, besides lib, config, options and specialArgs (pkgs in NixOS). Not usable in imports: use specialArgs for that.";
-          };
-          _module.check = mkOption {
-            type = types.bool;
-            internal = true;
-            default = true;
-            description = "Whether to check that every defined option is declared.";
-          };
-          _module.freeformType = mkOption {
-            type = types.nullOr types.optionType;
-            internal = true;
-            default = null;
-            description = "A type for definitions that match no declared option; they are merged with it into config.";
-          };
-          _module.specialArgs = mkOption {
-            readOnly = true;
-            internal = true;
-            description = "The specialArgs given to evalModules.";
-          };
-        };
+        options = internalOptions;
         config = {
           _module.args = { inherit extendModules; moduleType = type; };
           _module.specialArgs = specialArgs;
@@ -692,9 +713,8 @@ rec {
         (mergeFn config)));
     };
 
-  # One old option changed into `to` by changeFn.
-  mkChangedOptionModule = from: to: changeFn:
-    mkMergedOptionModule [ from ] to (config: changeFn (getAttrFromPath from config));
+  # One old option changed into `to` by changeFn (given config).
+  mkChangedOptionModule = from: to: changeFn: mkMergedOptionModule [ from ] to changeFn;
 
   # A value derived from an option's definitions keeping their priority:
   # mkDerivedConfig options.foo f.

@@ -55,3 +55,12 @@ func TestBackendBeforeServices(t *testing.T) {
 	}
 	var _ = supervisor.StateRunning
 }
+
+func TestRefusesUnlessPID1(t *testing.T) {
+	if err := checkPID1(os.Getpid()); err == nil || !strings.Contains(err.Error(), "frazil-init is the kernel's init") {
+		t.Errorf("checkPID1(%d) = %v", os.Getpid(), err)
+	}
+	if err := checkPID1(1); err != nil {
+		t.Errorf("checkPID1(1) = %v", err)
+	}
+}
