@@ -21,7 +21,7 @@ func TestScanClosure(t *testing.T) {
 	os.WriteFile(filepath.Join(root, b, "lib.so"), []byte("xx"+strings.Repeat("c", 32)+"yy"), 0o644)
 	os.WriteFile(filepath.Join(root, c, "self"), []byte(c), 0o644)
 	os.WriteFile(filepath.Join(root, d, "x"), []byte(a), 0o644) // refers to a, not reachable from a
-	os.WriteFile(filepath.Join(store, ".links"), nil, 0o644)     // not a store path
+	os.WriteFile(filepath.Join(store, ".links"), nil, 0o644)    // not a store path
 	got, err := ScanClosure(root, []string{a})
 	if err != nil {
 		t.Fatal(err)
