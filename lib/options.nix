@@ -4,7 +4,7 @@
 let
   inherit (builtins)
     isAttrs isList isString isBool isInt isFunction length head tail filter map
-    concatStringsSep foldl' all elem attrNames match tryEval split;
+    concatStringsSep foldl' all match tryEval split;
   inherit (lib.strings) escapeNixString;
   inherit (lib.lists) take last;
 

@@ -264,6 +264,11 @@ runTests {
     expr = map lib.strings.sanitizeDerivationName [ "hello-1.0" "..foo" "a b/c" "" (lib.concatStrings (lib.replicate 210 "x")) ];
     expected = [ "hello-1.0" "foo" "a-b-c" "unknown" (lib.concatStrings (lib.replicate 207 "x")) ];
   };
+  testLevenshtein = {
+    expr = map (p: lib.strings.levenshtein (builtins.elemAt p 0) (builtins.elemAt p 1)) [ [ "kitten" "sitting" ] [ "" "abc" ] [ "abc" "" ] [ "flaw" "lawn" ] [ "same" "same" ] ];
+    expected = [ 3 3 3 2 0 ];
+  };
+  testLevenshteinAtMost = { expr = [ (lib.strings.levenshteinAtMost 2 "enable" "enabel") (lib.strings.levenshteinAtMost 1 "enable" "enabel") (lib.strings.levenshteinAtMost 2 "a" "abcd") ]; expected = [ true false false ]; };
   testAddContextFrom = { expr = builtins.hasContext (lib.addContextFrom "${builtins.toFile "f" "x"}" "y"); expected = true; };
   testSplitStringKeepsContext = { expr = builtins.hasContext (builtins.head (lib.splitString "-" "${builtins.toFile "f" "x"}-y")); expected = true; };
 
