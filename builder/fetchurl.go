@@ -76,6 +76,8 @@ func openURL(ctx context.Context, rawURL string) (io.ReadCloser, error) {
 		}
 		return f, nil
 	case "http", "https":
+	case "debian":
+		return openDebian(ctx, u)
 	default:
 		return nil, fmt.Errorf("unable to download '%s': unsupported URL scheme '%s'", rawURL, u.Scheme)
 	}
