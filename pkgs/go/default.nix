@@ -41,11 +41,14 @@ rec {
   # gobusybox and the u-root commands; see tools.go).
   goModules =
     if pkgs.system != buildSystem then buildPackages.goModules
-    else goModuleProxy {
-      name = "frazil-go-modules";
-      goSum = builtins.readFile ../../go.sum;
-      hash = lock.modules.frazil;
-    };
+    else
+      let
+        goSum = builtins.readFile ../../go.sum;
+        pinned = lock.modules.frazil;
+      in
+      if builtins.hashString "sha256" goSum != pinned.goSumSha256
+      then throw "pkgs: go.sum changed since pkgs/go.lock.json was made: run scripts/update-pkgs-lock -only modules"
+      else goModuleProxy { name = "frazil-go-modules"; inherit goSum; hash = pinned.hash; };
 
   # goEnv: the environment of a Go build for this set's target. The
   # caches live in the build directory (/build in the sandbox).

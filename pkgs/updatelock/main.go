@@ -9,6 +9,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -28,7 +30,15 @@ type lockFile struct {
 		Version string            `json:"version"`
 		Hashes  map[string]string `json:"hashes"`
 	} `json:"go"`
-	Modules map[string]string `json:"modules"`
+	Modules map[string]moduleSet `json:"modules"`
+}
+
+// moduleSet pins a goModuleProxy: its output hash and the sha256 of the
+// go.sum it was made from (the package set refuses a go.sum that changed
+// since).
+type moduleSet struct {
+	Hash        string `json:"hash"`
+	GoSumSHA256 string `json:"goSumSha256"`
 }
 
 // entry is one hash of the lock and the attribute that fetches it.
@@ -42,7 +52,9 @@ type entry struct {
 var entries = []entry{
 	{"go", "x86_64-linux", "go", func(l *lockFile, h string) { l.Go.Hashes["linux-amd64"] = h }},
 	{"go", "aarch64-linux", "go", func(l *lockFile, h string) { l.Go.Hashes["linux-arm64"] = h }},
-	{"modules", "x86_64-linux", "goModules", func(l *lockFile, h string) { l.Modules["frazil"] = h }},
+	{"modules", "x86_64-linux", "goModules", func(l *lockFile, h string) {
+		l.Modules["frazil"] = moduleSet{Hash: h, GoSumSHA256: goSumSHA256}
+	}},
 }
 
 func main() {
@@ -56,11 +68,20 @@ func main() {
 	}
 }
 
+// goSumSHA256 is the hex sha256 of go.sum, set by run.
+var goSumSHA256 string
+
 func run(lockPath, goVersion, only string) error {
 	l, err := readLock(lockPath)
 	if err != nil {
 		return err
 	}
+	goSum, err := os.ReadFile("go.sum")
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(goSum)
+	goSumSHA256 = hex.EncodeToString(sum[:])
 	if goVersion != "" {
 		l.Go.Version = goVersion
 	}
@@ -128,7 +149,7 @@ func readLock(p string) (*lockFile, error) {
 		l.Go.Hashes = map[string]string{}
 	}
 	if l.Modules == nil {
-		l.Modules = map[string]string{}
+		l.Modules = map[string]moduleSet{}
 	}
 	return l, nil
 }
