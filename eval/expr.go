@@ -562,14 +562,21 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 	}
 	inh := ev.inheritEnv(n.from, valEnv)
 	overrides := -1
+	if n.rec {
+		overrides = n.overridesIndex()
+	}
 	for i := range n.static {
 		b := &n.static[i]
-		v := ev.bindValue(b, valEnv, env, inh)
+		var v Value
+		if overrides >= 0 && b.kind == syntax.AttrPlain {
+			// With __overrides, every value is looked up lazily in the
+			// environment, which the overrides then change.
+			v = newThunk(b.x, valEnv)
+		} else {
+			v = ev.bindValue(b, valEnv, env, inh)
+		}
 		if n.rec {
 			valEnv.set(i, v)
-			if b.name == symOverrides {
-				overrides = i
-			}
 		}
 		attrs[i] = Attr{Name: b.name, Pos: b.p, Value: v}
 	}
@@ -581,6 +588,17 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 		result = ev.addDynamicAttrs(result, n.dynamic, valEnv)
 	}
 	return result
+}
+
+// overridesIndex returns the index of a static __overrides attribute,
+// or -1.
+func (n *attrsNode) overridesIndex() int {
+	for i := range n.static {
+		if n.static[i].name == symOverrides {
+			return i
+		}
+	}
+	return -1
 }
 
 // applyOverrides implements the __overrides attribute of rec sets.
