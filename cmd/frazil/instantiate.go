@@ -340,7 +340,6 @@ func processExpr(ev *eval.Evaluator, o *instantiateOpts, p *eval.Program, autoAr
 			s, err = ev.XML(v, o.strict, o.location)
 		case o.json:
 			s, err = ev.JSON(v)
-			s += "\n"
 		default:
 			if o.strict {
 				if err = ev.ForceDeep(v); err != nil {
