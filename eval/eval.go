@@ -43,6 +43,10 @@ type Options struct {
 	Getenv func(string) string
 	// Lints enables checks of literals while parsing.
 	Lints syntax.Lints
+	// MaxSteps, if positive, limits the number of function calls and
+	// thunks evaluated; beyond it evaluation fails. It bounds untrusted
+	// or fuzzed input.
+	MaxSteps int
 }
 
 // DefaultMaxDepth is the default evaluation depth limit.
@@ -61,6 +65,7 @@ type Evaluator struct {
 	frames   []frame        // the evaluation stack, for traces
 	forcing  []forcingThunk // thunks being forced, reset when an error unwinds
 	depth    int
+	steps    int // calls and thunks evaluated, for Options.MaxSteps
 	tryDepth int // nesting of tryEval: catchable errors skip the trace
 
 	drvHashes  map[string][]byte                 // hashDerivationModulo cache
@@ -130,6 +135,9 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(t.u.pos())
 	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(t.u.pos())
+	}
 	v := t.u.eval(ev, env)
 	ev.depth--
 	ev.forcing = ev.forcing[:len(ev.forcing)-1]
@@ -142,6 +150,13 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 type forcingThunk struct {
 	t   *Thunk
 	env *Env
+}
+
+func (ev *Evaluator) countStep(pos syntax.Pos) {
+	ev.steps++
+	if ev.steps > ev.opts.MaxSteps {
+		ev.errorf(ErrAbort, pos, "evaluation took more than %d steps", ev.opts.MaxSteps)
+	}
 }
 
 func (ev *Evaluator) stackOverflow(pos syntax.Pos) {
@@ -371,6 +386,9 @@ func (ev *Evaluator) callClosure(c *Closure, arg Value, pos syntax.Pos) Value {
 	ev.depth++
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(pos)
+	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(pos)
 	}
 	ev.frames = append(ev.frames, frame{kind: frameCall, pos: pos, ref: lam})
 	v := lam.body.eval(ev, env)

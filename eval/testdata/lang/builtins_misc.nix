@@ -62,3 +62,21 @@ import <testdir/data/import.nix> { x = 2; }
 #=> { y = 42; }
 ---
 builtins.throw "thrown"  ### thrown
+---
+builtins.fromTOML ''
+  a = 1
+  b.c = "x"
+  [t]
+  list = [ 1.5, "s", { k = true } ]
+  [[arr]]
+  n = 1
+  [[arr]]
+  n = 2
+''
+#=> { a = 1; arr = [ { n = 1; } { n = 2; } ]; b = { c = "x"; }; t = { list = [ 1.5 "s" { k = true; } ]; }; }
+---
+builtins.fromTOML "a = 1\na = 2"  ### already defined
+---
+builtins.fromTOML "d = 1979-05-27"  ### Dates and times are not supported
+---
+builtins.fromTOML "x = 99999999999999999999"  ### too large integer
