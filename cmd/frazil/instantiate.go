@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/eval"
+	"github.com/frazil/frazil/eval/storeadapter"
 	"github.com/frazil/frazil/eval/syntax"
 )
 
@@ -171,12 +172,6 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 		search = append(search, splitNixPath(np)...)
 	}
 	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints}
-	if o.store != "" {
-		opts.Store = &eval.DirStore{Root: o.store}
-	} else if !o.evalOnly || o.readWrite {
-		opts.Store = &eval.DirStore{Root: "/"}
-	}
-	ev := eval.New(opts)
 	fail := func(err error) int {
 		out.Flush()
 		var ee *eval.Error
@@ -187,6 +182,22 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 		}
 		return 1
 	}
+	root := o.store
+	if root == "" {
+		root = "/"
+	}
+	if (o.evalOnly || o.parseOnly) && !o.readWrite {
+		// Like nix-instantiate --eval: compute store paths, write nothing.
+		opts.Store = &eval.ComputeStore{Root: root}
+	} else {
+		s, err := storeadapter.Open(root)
+		if err != nil {
+			return fail(err)
+		}
+		defer s.Close()
+		opts.Store = s
+	}
+	ev := eval.New(opts)
 	if o.findFile {
 		for _, f := range o.files {
 			p, ok := eval.FindFile(search, f)
