@@ -15,6 +15,7 @@ import (
 	"github.com/frazil/frazil/internal/testutil"
 	"github.com/frazil/frazil/kernel"
 	"github.com/frazil/frazil/kernel/kmod"
+	"github.com/frazil/frazil/store"
 )
 
 // arArchive builds an ar archive by hand: odd sizes exercise the padding.
@@ -184,5 +185,31 @@ func TestImportedDebianKernel(t *testing.T) {
 		if err != nil || !bytes.HasPrefix(data, []byte("\x7fELF")) {
 			t.Errorf("%s is not a plain ELF module (%v)", p, err)
 		}
+	}
+}
+
+// TestAddToStore adds the imported kernel to a store and compares the path
+// with the lock's and with what nix-store --add computes.
+func TestAddToStore(t *testing.T) {
+	tree := kerneltest.Tree(t, "amd64")
+	s, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := kernel.AddToStore(s, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := kernel.ReadLock(kerneltest.LockPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := lock.Entry("amd64")
+	if string(p) != e.StorePath {
+		t.Errorf("store path %s, lock says %s", p, e.StorePath)
+	}
+	if _, err := os.Stat(filepath.Join(s.RealPath(p), "lib/modules", tree.Version, "modules.dep")); err != nil {
+		t.Errorf("tree not in the store: %v", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/frazil/frazil/internal/faultpoint"
 )
 
 // LockEntry pins one imported kernel.
@@ -20,6 +22,7 @@ type LockEntry struct {
 	Package       string `json:"package"`       // linux-image-6.1.0-9-amd64
 	Version       string `json:"version"`       // Debian package version
 	DebSHA256     string `json:"debSha256"`     // hex sha256 of the .deb
+	Filename      string `json:"filename"`      // the .deb's path in the archive (pool/main/…), for debian: URLs
 	KernelVersion string `json:"kernelVersion"` // module directory name
 	NarHash       string `json:"narHash"`       // sha256:<nix32> of the imported tree
 	StorePath     string `json:"storePath"`     // its fixed-output store path
@@ -64,6 +67,12 @@ func (l *Lock) Write(path string) error {
 }
 
 func writeAtomic(path string, data []byte) error {
+	// Temp files of writes killed half-way are garbage.
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
 	if err != nil {
 		return err
@@ -83,9 +92,11 @@ func writeAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
+	faultpoint.Hit("kernel.write.synced")
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
+	faultpoint.Hit("kernel.write.renamed")
 	d, err := os.Open(filepath.Dir(path))
 	if err != nil {
 		return err
@@ -113,6 +124,28 @@ func ResolveMeta(arch string) (string, error) {
 		return "", fmt.Errorf("apt-cache depends %s:%s: no linux-image dependency in %q (for a foreign architecture run dpkg --add-architecture %s && apt-get update)", meta, arch, out, arch)
 	}
 	return m[1], nil
+}
+
+// ArchiveFilename asks apt where pkg:arch=version lives in the archive
+// (its Filename field, e.g. pool/main/l/linux-signed-amd64/….deb), so that
+// the package can later be fetched from any configured mirror.
+func ArchiveFilename(pkg, version, arch string) (string, error) {
+	spec := pkg + ":" + arch + "=" + version
+	out, err := exec.Command("apt-cache", "show", spec).Output()
+	if err != nil {
+		return "", fmt.Errorf("apt-cache show %s: %w", spec, err)
+	}
+	return parseFilename(spec, out)
+}
+
+// parseFilename returns the first Filename field of apt-cache show output.
+func parseFilename(spec string, out []byte) (string, error) {
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Filename: "); ok && strings.HasSuffix(v, ".deb") {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("apt-cache show %s: no Filename field", spec)
 }
 
 // Download fetches pkg:arch (=version when version is set) into dir with
@@ -172,6 +205,9 @@ func LockCurrent(arch, cacheDir string, progress io.Writer) (LockEntry, *Tree, e
 	}
 	e := LockEntry{Arch: arch, Package: pkg, Version: debVersion(deb)}
 	if e.DebSHA256, err = FileSHA256(deb); err != nil {
+		return LockEntry{}, nil, err
+	}
+	if e.Filename, err = ArchiveFilename(pkg, e.Version, arch); err != nil {
 		return LockEntry{}, nil, err
 	}
 	fmt.Fprintf(progress, "kernel: importing %s\n", filepath.Base(deb))

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/kernel"
+	"github.com/frazil/frazil/store"
 )
 
 var kernelCommand = command{"import Debian kernels: update-lock, fetch, import", runKernel}
@@ -77,6 +78,7 @@ func kernelFetch(args []string) error {
 	arch := fs.String("arch", "amd64", "Debian architecture")
 	lockPath := fs.String("lock", "kernel/kernels.lock.json", "lock file")
 	cache := fs.String("cache", defaultKernelCache(), "download and import cache")
+	storeDir := fs.String("store", "", "also add the tree to the store at this root")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -95,7 +97,20 @@ func kernelFetch(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(t.Dir)
+	if *storeDir == "" {
+		fmt.Println(t.Dir)
+		return nil
+	}
+	s, err := store.Open(*storeDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	p, err := kernel.AddToStore(s, t)
+	if err != nil {
+		return err
+	}
+	fmt.Println(p)
 	return nil
 }
 

@@ -25,9 +25,17 @@ var commands map[string]command
 func init() {
 	commands = map[string]command{}
 	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
+	commands["generations"] = generationsCommand
+	commands["image"] = imageCommand
+	commands["run-vm"] = runVMCommand
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
+	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["log"] = command{"print the build log of a derivation", runLog}
+	commands["services"] = servicesCommand
+	commands["logs"] = logsCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -22,6 +22,8 @@
 //   - binsh: /bin/sh → <toplevel>/sw/bin/sh, /usr/bin/env → <toplevel>/sw/bin/env
 //   - current: /run/current-system → <toplevel> (and /run/booted-system at
 //     boot), with GC roots /nix/var/nix/gcroots/{current,booted}-system
+//   - sync: one syncfs of the root filesystem (files are replaced by rename
+//     without an fsync each; see writeFileAtomic)
 //
 // Every path is taken relative to Options.Root, so the whole activation
 // runs in a temporary directory in tests. Symlink targets are the logical
@@ -34,6 +36,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Data is activation.json.
@@ -107,6 +110,8 @@ type Options struct {
 	Data     *Data
 	// Logf reports each step's problems (nil: discarded).
 	Logf func(format string, args ...any)
+	// Debug also reports each step's duration.
+	Debug bool
 }
 
 // step is one part of activation.
@@ -121,6 +126,7 @@ var steps = []step{
 	{"users", setupUsers},
 	{"binsh", setupBinSh},
 	{"current", setupCurrent},
+	{"sync", syncRoot},
 }
 
 // Activate runs every step and returns their errors joined (nil when all
@@ -134,7 +140,12 @@ func Activate(o Options) error {
 	}
 	var errs []error
 	for _, s := range steps {
-		if err := s.run(&o); err != nil {
+		begin := time.Now()
+		err := s.run(&o)
+		if o.Debug {
+			o.Logf("activation step %s took %v", s.name, time.Since(begin).Round(time.Microsecond))
+		}
+		if err != nil {
 			o.Logf("activation step %s failed: %v", s.name, err)
 			errs = append(errs, fmt.Errorf("activation %s: %w", s.name, err))
 		}

@@ -1,11 +1,15 @@
 package activation
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // atomicSymlink makes link point at target: a symlink under a temporary
@@ -26,9 +30,19 @@ func atomicSymlink(target, link string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to path with mode and owner: temp file,
-// fsync, rename, fsync of the directory.
+// writeFileAtomic replaces path with data, mode and owner: a temp file
+// renamed over it, so readers see the old or the new file. It does not
+// fsync: Activate syncs the filesystem once at the end, since fsyncs per file
+// dominate boot time on slow disks, and a crash before that sync leaves
+// either file in place (ext4 orders a replacing rename after the data) and
+// the next boot activates again. A file that already has the content and
+// mode is left alone.
 func writeFileAtomic(path string, data []byte, mode os.FileMode, uid, gid int) error {
+	if st, err := os.Stat(path); err == nil && st.Mode() == mode && st.Size() == int64(len(data)) {
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) && ownedBy(st, uid, gid) {
+			return nil
+		}
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -52,19 +66,28 @@ func writeFileAtomic(path string, data []byte, mode os.FileMode, uid, gid int) e
 			return err
 		}
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	return os.Rename(f.Name(), path)
+}
+
+// ownedBy reports whether st has owner uid:gid (uid < 0: any).
+func ownedBy(st os.FileInfo, uid, gid int) bool {
+	if uid < 0 {
+		return true
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	return ok && int(sys.Uid) == uid && int(sys.Gid) == gid
+}
+
+// syncRoot makes the activation durable: one syncfs of the filesystem
+// holding /etc.
+func syncRoot(o *Options) error {
+	f, err := os.Open(o.path("/etc"))
+	if err != nil {
 		return err
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	defer f.Close()
+	return unix.Syncfs(int(f.Fd()))
 }

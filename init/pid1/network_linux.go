@@ -39,6 +39,7 @@ func (s *system) network() error {
 		s.dhcpOthers(n.Interfaces)
 	}
 	if len(n.Nameservers) > 0 {
+		<-s.activated // /etc must be in place
 		if err := writeResolvConf(n.Nameservers); err != nil {
 			errs = append(errs, err)
 		}
@@ -198,6 +199,7 @@ func (s *system) dhcpOnce(name string) (time.Duration, error) {
 		for _, d := range dns {
 			servers = append(servers, d.String())
 		}
+		<-s.activated
 		writeResolvConf(servers)
 	}
 	s.logf("dhcp %s: %s for %v", name, addr.IPNet, leaseTime)

@@ -8,11 +8,14 @@
 //	mounts      /proc /sys /dev /run (when stage 1 did not), /dev/pts, /dev/shm
 //	store       /nix/store read-only (when stage 1 did not)
 //	load        activation.json
-//	modules     activation.json's kernelModules, from <toplevel>/kernel-modules
+//	background  starts, each in its own goroutine:
+//	              control   the control socket /run/frazil/control.sock (package init/control)
+//	              modules   activation.json's kernelModules, from <toplevel>/kernel-modules,
+//	              then powerbutton (watch the ACPI power button's input device),
+//	              then network: loopback, static addresses and routes, resolv.conf
+//	              (after activation); DHCP clients keep running in the background
 //	activate    package init/activation (/etc, users, /bin/sh, /run/current-system…)
 //	hostname    sethostname
-//	network     loopback, static addresses and routes, resolv.conf; DHCP in the background
-//	control     the control socket /run/frazil/control.sock (package init/control)
 //	services    the supervisor, with services.json (package init/supervisor)
 //
 // Then PID 1 waits for signals and power requests: SIGINT (ctrl-alt-del,
@@ -49,14 +52,15 @@ import (
 
 // system is PID 1's state.
 type system struct {
-	console  io.Writer
-	mu       sync.Mutex // serialises console writes
-	toplevel string
-	cmdline  map[string]string
-	data     *activation.Data
-	sup      atomic.Pointer[supervisor.Supervisor]
-	power    chan string // "poweroff", "reboot", "halt"
-	debug    bool
+	console   io.Writer
+	mu        sync.Mutex // serialises console writes
+	toplevel  string
+	cmdline   map[string]string
+	data      *activation.Data
+	sup       atomic.Pointer[supervisor.Supervisor]
+	power     chan string   // "poweroff", "reboot", "halt"
+	activated chan struct{} // closed when activation has finished
+	debug     bool
 }
 
 // step is one part of boot.
@@ -66,21 +70,34 @@ type step struct {
 	run   func(*system) error
 }
 
-var bootSteps = []step{
-	{"mounts", true, (*system).mountSpecial},
-	{"store", false, (*system).storeReadOnly},
-	{"load", false, (*system).loadActivation},
-	{"modules", false, (*system).loadModules},
-	{"activate", false, (*system).activate},
-	{"hostname", false, (*system).setHostname},
-	{"network", false, (*system).network},
-	{"control", false, (*system).startControl},
-	{"services", false, (*system).startServices},
-}
+// bootSteps run in order; each of the background chains runs in its own
+// goroutine once bootSteps reach "load" (they need activation.json), so the
+// network and the control socket never delay the services.
+var (
+	bootSteps = []step{
+		{"mounts", true, (*system).mountSpecial},
+		{"store", false, (*system).storeReadOnly},
+		{"load", false, (*system).loadActivation},
+		{"background", false, (*system).startBackground},
+		{"activate", false, (*system).activate},
+		{"hostname", false, (*system).setHostname},
+		{"services", false, (*system).startServices},
+	}
+	backgroundChains = [][]step{
+		{{"control", false, (*system).startControl}},
+		{{"modules", false, (*system).loadModules}, {"powerbutton", false, (*system).watchPowerButton}, {"network", false, (*system).network}},
+	}
+)
 
-// Main is PID 1. It never returns.
+// Main is PID 1. It never returns. Run as any other process it refuses
+// to start (it would rewrite /etc/passwd, mount over /run and kill every
+// process on shutdown) and exits with status 1.
 func Main() {
-	s := &system{console: os.Stdout, power: make(chan string, 1)}
+	if err := checkPID1(os.Getpid()); err != nil {
+		fmt.Fprintf(os.Stderr, "frazil-init: %v\n", err)
+		os.Exit(1)
+	}
+	s := &system{console: os.Stdout, power: make(chan string, 1), activated: make(chan struct{})}
 	for {
 		func() {
 			defer s.recover("main loop")
@@ -123,13 +140,19 @@ func (s *system) run() {
 }
 
 func (s *system) boot() {
+	readAhead("/proc/self/exe")
 	signal.Ignore(syscall.SIGHUP, syscall.SIGPIPE)
 	unix.Reboot(unix.LINUX_REBOOT_CMD_CAD_OFF) // ctrl-alt-del becomes SIGINT
 	s.cmdline = readCmdline()
 	_, s.debug = s.cmdline["frazil.debug"]
 	s.toplevel = findToplevel(os.Args[0], s.cmdline)
 	s.logf("stage 2 of %s (%.3fs)", s.toplevel, supervisor.Monotonic().Seconds())
-	for _, st := range bootSteps {
+	s.runSteps(bootSteps)
+}
+
+// runSteps runs steps in order; a fatal failure reboots after a delay.
+func (s *system) runSteps(steps []step) {
+	for _, st := range steps {
 		begin := time.Now()
 		err := st.run(s)
 		if s.debug {
@@ -145,6 +168,14 @@ func (s *system) boot() {
 		}
 		s.logf("boot step %s failed (continuing): %v", st.name, err)
 	}
+}
+
+// startBackground starts the background chains.
+func (s *system) startBackground() error {
+	for _, chain := range backgroundChains {
+		s.goSafe("boot "+chain[0].name, func() { s.runSteps(chain) })
+	}
+	return nil
 }
 
 func readCmdline() map[string]string {
@@ -181,8 +212,9 @@ func (s *system) loadActivation() error {
 }
 
 func (s *system) activate() error {
+	defer close(s.activated)
 	return activation.Activate(activation.Options{
-		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data,
+		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
 }
@@ -247,7 +279,6 @@ func (c consoleWriter) Write(p []byte) (int, error) {
 func (s *system) waitForPower() {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
-	s.goSafe("power button", func() { watchPowerButton(s) })
 	for {
 		select {
 		case sig := <-sigs:
@@ -300,4 +331,24 @@ func (b backend) supOrErr() *supervisor.Supervisor {
 	}
 	empty, _ := supervisor.New(supervisor.Config{})
 	return empty
+}
+
+// readAhead asks the kernel to read a whole file into the page cache in
+// the background: PID 1's own binary is otherwise paged in 4 KiB at a time
+// as each boot step first touches its code, which is slow on slow disks.
+func readAhead(path string) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_WILLNEED)
+}
+
+// checkPID1 refuses any pid but 1.
+func checkPID1(pid int) error {
+	if pid != 1 {
+		return fmt.Errorf("running as pid %d: frazil-init is the kernel's init (pid 1) of a Frazil machine and does nothing elsewhere", pid)
+	}
+	return nil
 }

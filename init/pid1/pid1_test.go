@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/frazil/frazil/init/supervisor"
 )
 
 func TestFindToplevel(t *testing.T) {
@@ -53,5 +51,13 @@ func TestBackendBeforeServices(t *testing.T) {
 	if err := b.StopService("web"); err == nil || !strings.Contains(err.Error(), "unknown service") {
 		t.Errorf("StopService before services = %v", err)
 	}
-	var _ = supervisor.StateRunning
+}
+
+func TestRefusesUnlessPID1(t *testing.T) {
+	if err := checkPID1(os.Getpid()); err == nil || !strings.Contains(err.Error(), "frazil-init is the kernel's init") {
+		t.Errorf("checkPID1(%d) = %v", os.Getpid(), err)
+	}
+	if err := checkPID1(1); err != nil {
+		t.Errorf("checkPID1(1) = %v", err)
+	}
 }

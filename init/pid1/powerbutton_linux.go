@@ -18,8 +18,9 @@ const (
 
 // watchPowerButton powers off when the ACPI power button (QEMU's
 // system_powerdown) is pressed: it reads key events from every input
-// device named "Power Button".
-func watchPowerButton(s *system) {
+// device named "Power Button" (the kernel's button and evdev modules make
+// them; without them there is nothing to watch).
+func (s *system) watchPowerButton() error {
 	matches, _ := filepath.Glob("/sys/class/input/event*/device/name")
 	for _, m := range matches {
 		name, err := os.ReadFile(m)
@@ -29,6 +30,7 @@ func watchPowerButton(s *system) {
 		dev := "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(m)))
 		s.goSafe("power button "+dev, func() { readPowerButton(s, dev) })
 	}
+	return nil
 }
 
 func readPowerButton(s *system, dev string) {

@@ -1,6 +1,8 @@
 package pid1
 
 import (
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/frazil/frazil/init/supervisor"
@@ -35,15 +37,39 @@ func (s *system) shutdown(action string) {
 // killAll sends SIGTERM to every other process, waits up to 3 s for them
 // to go, then SIGKILLs the rest. kill(-1) spares PID 1 itself.
 func killAll() {
+	if len(userProcesses()) == 0 {
+		return
+	}
 	unix.Kill(-1, unix.SIGTERM)
 	unix.Kill(-1, unix.SIGCONT)
 	deadline := time.Now().Add(3 * time.Second)
 	for time.Now().Before(deadline) {
-		if unix.Kill(-1, 0) == unix.ESRCH {
+		if len(userProcesses()) == 0 {
 			return
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
 	unix.Kill(-1, unix.SIGKILL)
 	time.Sleep(100 * time.Millisecond)
+}
+
+// userProcesses lists the pids of processes other than PID 1 that are not
+// kernel threads (which have an empty command line and ignore signals).
+// Zombies count until the reaper collects them.
+func userProcesses() []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == 1 {
+			continue
+		}
+		if cmd, err := os.ReadFile("/proc/" + e.Name() + "/cmdline"); err == nil && len(cmd) > 0 {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

@@ -74,7 +74,7 @@ func rescueCommand(out io.Writer, f []string, cfg Config) error {
 		}
 		return LoadModule(f[1])
 	case "retry":
-		c, err := boot(func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
+		c, err := boot(&logger{w: out})
 		if err != nil {
 			return err
 		}

@@ -18,11 +18,15 @@ const newRoot = "/mnt-root"
 // Main is the initrd's /init. It never returns: it executes the next init,
 // or reports the failure and opens the rescue prompt or reboots.
 func Main() {
-	console := openConsole()
-	log := func(format string, args ...any) {
-		fmt.Fprintf(console, "frazil-stage1: "+format+"\n", args...)
+	if os.Getpid() != 1 {
+		fmt.Fprintf(os.Stderr, "frazil-stage1: running as pid %d: this is an initrd's /init and does nothing elsewhere\n", os.Getpid())
+		os.Exit(1)
 	}
-	cfg, err := boot(log)
+	console := openConsole()
+	lg := &logger{w: console}
+	log := lg.printf
+	log("started (%.3fs)", monotonic())
+	cfg, err := boot(lg)
 	if err == nil {
 		err = execInit(cfg.Init) // returns only on failure
 	}
@@ -36,6 +40,27 @@ func Main() {
 	unix.Sync()
 	unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
 	select {}
+}
+
+// logger prints to the console, with monotonic timestamps once
+// frazil.debug is seen.
+type logger struct {
+	w     io.Writer
+	debug bool
+}
+
+func (l *logger) printf(format string, args ...any) {
+	if l.debug {
+		format = "[%.3f] " + format
+		args = append([]any{monotonic()}, args...)
+	}
+	fmt.Fprintf(l.w, "frazil-stage1: "+format+"\n", args...)
+}
+
+func monotonic() float64 {
+	var ts unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return float64(ts.Nano()) / 1e9
 }
 
 // openConsole makes sure fds 0-2 are the console: the kernel opens
@@ -55,7 +80,8 @@ func openConsole() io.Writer {
 
 // boot runs every step up to (not including) the exec of init. The config
 // it returns is valid even with an error, for the rescue decision.
-func boot(log func(string, ...any)) (Config, error) {
+func boot(lg *logger) (Config, error) {
+	log := lg.printf
 	cfg := DefaultConfig()
 	if err := mountEarly(); err != nil {
 		return cfg, err
@@ -72,6 +98,7 @@ func boot(log func(string, ...any)) (Config, error) {
 	}
 	cfg = loaded
 	cfg.ApplyCmdline(args)
+	lg.debug = cfg.Debug
 	if cfg.Init == "" {
 		return cfg, errors.New("no init= on the kernel command line: the boot loader must pass the generation's init")
 	}
@@ -87,11 +114,19 @@ func boot(log func(string, ...any)) (Config, error) {
 	if err := bindStore(cfg); err != nil {
 		return cfg, err
 	}
-	if _, err := os.Stat(filepath.Join(newRoot, cfg.Init)); err != nil {
+	// Lstat: init is normally a symlink whose absolute target only
+	// resolves after switch_root.
+	if _, err := os.Lstat(filepath.Join(newRoot, cfg.Init)); err != nil {
 		return cfg, fmt.Errorf("init %s on the root filesystem: %w", cfg.Init, err)
+	}
+	if cfg.Debug {
+		log("root mounted; switching root")
 	}
 	if err := switchRoot(); err != nil {
 		return cfg, err
+	}
+	if cfg.Debug {
+		log("executing %s", cfg.Init)
 	}
 	return cfg, nil
 }
@@ -123,9 +158,16 @@ func mountEarly() error {
 func loadModules(cfg Config, log func(string, ...any)) {
 	dir := filepath.Join("/lib/modules", cfg.KernelVersion)
 	for _, m := range cfg.Modules {
-		if err := LoadModule(filepath.Join(dir, m)); err != nil {
+		err := LoadModule(filepath.Join(dir, m))
+		switch {
+		case errors.Is(err, unix.ENODEV):
+			// e.g. crc32c-intel on a CPU without SSE4.2: not for this machine
+			if cfg.Debug {
+				log("skipped %s: %v", m, err)
+			}
+		case err != nil:
 			log("warning: %v", err)
-		} else if cfg.Debug {
+		case cfg.Debug:
 			log("loaded %s", m)
 		}
 	}

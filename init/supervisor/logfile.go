@@ -8,24 +8,25 @@ import (
 )
 
 // logFile appends a service's output to dir/<name>.log and rotates it to
-// <name>.log.1 when it passes max bytes. Errors disable the file (the ring
-// buffer still works); PID 1 must not stop because /var/log is full.
+// <name>.log.1 when it passes max bytes. The file is opened at the first
+// line, so a quiet service costs no file creation at boot. Errors disable
+// the file (the ring buffer still works); PID 1 must not stop because
+// /var/log is full.
 type logFile struct {
-	mu   sync.Mutex
-	path string
-	max  int64
-	f    *os.File
-	size int64
-	err  error
+	mu     sync.Mutex
+	path   string
+	max    int64
+	f      *os.File
+	size   int64
+	err    error
+	opened bool
 }
 
 func openLogFile(dir, name string, max int64) *logFile {
 	l := &logFile{path: filepath.Join(dir, name+".log"), max: max}
 	if dir == "" {
 		l.err = fmt.Errorf("no log directory")
-		return l
 	}
-	l.err = l.open()
 	return l
 }
 
@@ -50,6 +51,10 @@ func (l *logFile) open() error {
 func (l *logFile) writeLine(line string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if !l.opened && l.err == nil {
+		l.opened = true
+		l.err = l.open()
+	}
 	if l.err != nil {
 		return
 	}

@@ -247,11 +247,11 @@ func (s *service) active() (exit Exit, err error, op ctlOp) {
 	}
 	now := time.Now()
 	s.update(func(x *Status) { x.PID, x.StartedAt = p.pid, now })
+	s.logf("started (pid %d)", p.pid)
 	if s.spec.Type == TypeSimple {
 		s.setState(StateRunning)
 		s.settle(true)
 	}
-	s.logf("started (pid %d)", p.pid)
 	e, op := s.wait(p)
 	s.update(func(x *Status) { x.PID = 0 })
 	return e, nil, op

@@ -44,10 +44,10 @@ func helper(mode string) int {
 	name := os.Getenv("SUPERVISOR_NAME")
 	switch mode {
 	case "serve": // record the start, print, run until SIGTERM, record the stop
-		appendOut("start " + name)
-		fmt.Println("hello from", name)
 		ch := make(chan os.Signal, 1)
 		signal.Notify(ch, syscall.SIGTERM)
+		appendOut("start " + name)
+		fmt.Println("hello from", name)
 		<-ch
 		appendOut("stop " + name)
 		return 0
