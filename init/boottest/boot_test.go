@@ -2,6 +2,7 @@ package boottest
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -118,7 +119,7 @@ func buildSystem(t *testing.T, tree *kernel.Tree, withCtl bool) system {
 	os.MkdirAll(filepath.Join(root, etc), 0o755)
 	os.WriteFile(filepath.Join(root, etc, "motd"), []byte("welcome to the boot test\n"), 0o444)
 	mods := storePath(t, "kernel-modules")
-	modulesSubset(t, tree, []string{"button", "evdev"}, filepath.Join(root, mods, tree.Version))
+	modulesSubset(t, tree, []string{"button", "evdev", "virtio_net"}, filepath.Join(root, mods, tree.Version))
 
 	top := storePath(t, "frazil-system-boottest-test")
 	for name, target := range map[string]string{"init": initBin, "etc": etc, "kernel-modules": mods} {
@@ -148,13 +149,26 @@ func buildSystem(t *testing.T, tree *kernel.Tree, withCtl bool) system {
 		services = append(services, svc("ctl", "ctl", func(s *supervisor.Spec) { s.After = []string{"marker"} }))
 	}
 	writeJSON(t, filepath.Join(root, top, "services.json"), supervisor.File{Services: services})
-	writeJSON(t, filepath.Join(root, top, "activation.json"), activation.Data{
+	data := activation.Data{
 		HostName:      "boottest",
 		Users:         []activation.User{{Name: "svcuser", UID: 1000, Group: "users", Home: "/home/svcuser", IsNormalUser: true}},
 		KernelModules: []string{"button", "evdev"},
-	})
+	}
+	if withCtl { // with QEMU's user-mode network: DHCP from QEMU itself
+		data.KernelModules = append(data.KernelModules, "virtio_net")
+		data.Network.Interfaces = []activation.Interface{{Name: "eth0", DHCP: true}}
+	}
+	writeJSON(t, filepath.Join(root, top, "activation.json"), data)
 	os.WriteFile(filepath.Join(root, top, "system"), []byte("x86_64-linux"), 0o444)
 	os.MkdirAll(filepath.Join(root, "nix/var/nix"), 0o755)
+	// A random seed, as an installer writes one: the guest has no hardware
+	// RNG, and DHCP needs the kernel's generator.
+	seed := make([]byte, 512)
+	rand.Read(seed)
+	os.MkdirAll(filepath.Join(root, "var/lib/frazil"), 0o755)
+	if err := os.WriteFile(filepath.Join(root, "var/lib/frazil/random-seed"), seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	sys := system{kernel: filepath.Join(tree.Dir, tree.Image), toplevel: top,
 		disk: filepath.Join(work, "disk.img"), initrd: filepath.Join(work, "initrd")}
@@ -311,8 +325,11 @@ func seconds(t *testing.T, s string) float64 {
 func TestBoot(t *testing.T) {
 	tree := kerneltest.Tree(t, "amd64")
 	sys := buildSystem(t, tree, true)
+	// The network is QEMU's user mode: its DHCP server answers inside QEMU,
+	// and the guest sends nothing beyond it.
 	v := startVM(t, sys.kernel, sys.initrd, sys.disk,
-		"console=ttyS0 quiet panic=-1 frazil.debug root=LABEL=frazil-root init="+sys.toplevel+"/init")
+		"console=ttyS0 quiet panic=-1 frazil.debug root=LABEL=frazil-root init="+sys.toplevel+"/init",
+		"-nic", "user,model=virtio-net-pci,restrict=on")
 	const limit = 240 * time.Second // generous: TCG on a shared 2-core machine
 	v.expect(`^frazil: poweroff \(`, limit)
 	v.waitExit(60 * time.Second)
@@ -336,6 +353,8 @@ func TestBoot(t *testing.T) {
 	}
 	c.find(`^ctl: boottest: log: boottest: marker running`)
 	c.find(`^ctl: boottest: passwd has svcuser: true`)
+	c.find(`^frazil: dhcp eth0: 10\.0\.2\.15/24 for `)
+	c.find(`^ctl: boottest: hostname boottest, addresses: 127\.0\.0\.1/8 .*10\.0\.2\.15/24`)
 	c.find(`^frazil: poweroff: stopping services$`)
 	c.order(`^frazil-stage1: started`, `^frazil: stage 2 of`, `^frazil: setup: finished`, `^frazil: marker: started`,
 		`^frazil: all services ready`, `^frazil: poweroff: stopping services`, `^frazil: ctl: stopped`, `^frazil: marker: stopped`, `^frazil: poweroff \(`)
