@@ -215,10 +215,16 @@ func (s *system) loadActivation() error {
 
 func (s *system) activate() error {
 	defer close(s.activated)
-	return activation.Activate(activation.Options{
+	err := activation.Activate(activation.Options{
 		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
+	s.goSafe("activation sync", func() {
+		if err := activation.Sync("/"); err != nil {
+			s.logf("activation sync: %v", err)
+		}
+	})
+	return err
 }
 
 func (s *system) setHostname() error {
