@@ -7,6 +7,7 @@
 //
 //	mounts      /proc /sys /dev /run (when stage 1 did not), /dev/pts, /dev/shm
 //	store       /nix/store read-only (when stage 1 did not)
+//	random      credit /var/lib/frazil/random-seed to the kernel and renew it
 //	load        activation.json
 //	background  starts, each in its own goroutine:
 //	              control   the control socket /run/frazil/control.sock (package init/control)
@@ -77,6 +78,7 @@ var (
 	bootSteps = []step{
 		{"mounts", true, (*system).mountSpecial},
 		{"store", false, (*system).storeReadOnly},
+		{"random", false, (*system).loadRandomSeed},
 		{"load", false, (*system).loadActivation},
 		{"background", false, (*system).startBackground},
 		{"activate", false, (*system).activate},
@@ -213,10 +215,16 @@ func (s *system) loadActivation() error {
 
 func (s *system) activate() error {
 	defer close(s.activated)
-	return activation.Activate(activation.Options{
+	err := activation.Activate(activation.Options{
 		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
+	s.goSafe("activation sync", func() {
+		if err := activation.Sync("/"); err != nil {
+			s.logf("activation sync: %v", err)
+		}
+	})
+	return err
 }
 
 func (s *system) setHostname() error {
