@@ -33,6 +33,7 @@ func init() {
 	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
 	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["build"] = command{"evaluate an expression and build its derivations (like nix-build)", runBuild}
 	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
