@@ -39,6 +39,8 @@ func init() {
 	commands["initrd"] = initrdCommand
 	commands["etc"] = etcCommand
 	commands["toplevel"] = toplevelCommand
+	commands["rebuild"] = rebuildCommand
+	commands["option"] = optionCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
