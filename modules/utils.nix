@@ -70,6 +70,15 @@ rec {
   # "sshd.service" -> "sshd"; other unit names unchanged.
   serviceName = u: removeSuffix ".service" u;
 
+  # " (defined in `file:line')": where the entry `name` of an attribute-set
+  # option (users.users, systemd.services, …) was defined, for messages.
+  definedIn = opt: name:
+    let
+      defs = filter (d: builtins.isAttrs d.value && d.value ? ${name}) (opt.definitionsWithLocations or [ ]);
+      locs = lib.unique (map (d: if d.line or null != null then "${toString d.file}:${toString d.line}" else toString d.file) defs);
+    in
+    if locs == [ ] then "" else " (defined in ${concatStringsSep " and " (map (l: "`${l}'") locs)})";
+
   # Whether a unit name is a target ("network.target").
   isTarget = u: hasSuffix ".target" u;
 }

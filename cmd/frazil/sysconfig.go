@@ -33,6 +33,7 @@ type sysOpts struct {
 	search    listFlag
 	system    string
 	showTrace bool
+	root      string // Frazil's Nix code, once found
 }
 
 func (o *sysOpts) register(fs *flag.FlagSet) {
@@ -132,6 +133,7 @@ func (o *sysOpts) evalConfig(st eval.Store, wrap func(sys, root string) string, 
 	if err != nil {
 		return nil, nil, err
 	}
+	o.root = root
 	file, err := o.configFile()
 	if err != nil {
 		return nil, nil, err
@@ -150,12 +152,33 @@ func (o *sysOpts) evalConfig(st eval.Store, wrap func(sys, root string) string, 
 }
 
 // reportEvalError prints an evaluation error as nix-instantiate does and
-// returns exitError(1); other errors are returned unchanged.
+// returns exitError(1); other errors are returned unchanged. An error the
+// module system throws (its message names the option and where it was
+// defined) is printed without the place in Frazil's own Nix code it was
+// thrown from, unless --show-trace asks for everything.
 func (o *sysOpts) reportEvalError(err error, stderr io.Writer) error {
 	var ee *eval.Error
-	if errors.As(err, &ee) {
-		fmt.Fprint(stderr, ee.Format(o.showTrace))
+	if !errors.As(err, &ee) {
+		return err
+	}
+	if !o.showTrace && ee.Kind == eval.ErrThrow && o.inFrazilCode(ee.Position().File) {
+		fmt.Fprintf(stderr, "error: %s\n(use '--show-trace' to see where in Frazil's modules it was raised)\n",
+			strings.ReplaceAll(strings.TrimLeft(ee.Msg, "\n"), "\n", "\n       "))
 		return exitError(1)
 	}
-	return err
+	fmt.Fprint(stderr, ee.Format(o.showTrace))
+	return exitError(1)
+}
+
+// inFrazilCode reports whether file is part of Frazil's lib/ or modules/.
+func (o *sysOpts) inFrazilCode(file string) bool {
+	if o.root == "" || file == "" {
+		return false
+	}
+	for _, d := range []string{"lib", "modules"} {
+		if strings.HasPrefix(file, filepath.Join(o.root, d)+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }

@@ -3,7 +3,7 @@
 # that are not given are allocated deterministically (normal users from
 # 1000 up and system users from 999 down, by name; groups from 999 down).
 # PID 1 writes /etc/passwd, /etc/group and /etc/shadow from activation.json.
-{ config, lib, pkgs, ... }:
+{ config, lib, options, utils, ... }:
 with lib;
 let
   cfg = config.users;
@@ -169,6 +169,8 @@ let
   membersOf = g: unique (g.members ++ map (u: u.name) (filter (u: elem g.name u.extraGroups) users));
   groupData = g: { inherit (g) name; gid = gidOf g; members = membersOf g; };
 
+  at = u: utils.definedIn options.users.users u.name;
+
   byName = sort (a: b: a.name < b.name);
   duplicates = ids: attrNames (filterAttrs (_: n: n > 1) (foldl' (acc: i: acc // { ${toString i} = (acc.${toString i} or 0) + 1; }) { } ids));
 in
@@ -236,15 +238,15 @@ in
         (u: [
           {
             assertion = u.name == "root" || u.uid != null || (u.isNormalUser != u.isSystemUser);
-            message = "users.users.${u.name}: exactly one of isNormalUser and isSystemUser must be set.";
+            message = "users.users.${u.name}: exactly one of isNormalUser and isSystemUser must be set${at u}.";
           }
           {
             assertion = u.group != "";
-            message = "users.users.${u.name}.group is unset: set it (system users have no default group).";
+            message = "users.users.${u.name}.group is unset${at u}: set it (system users have no default group).";
           }
           {
             assertion = u.group == "" || cfg.groups ? ${u.group};
-            message = "users.users.${u.name}.group: the group \"${u.group}\" is not defined in users.groups.";
+            message = "users.users.${u.name}.group: the group \"${u.group}\" is not defined in users.groups${at u}.";
           }
         ])
         users

@@ -3,7 +3,7 @@
 # preStart become gosh scripts in the store, ExecStart is split into argv,
 # Type, Restart, RestartSec, User, Group and WorkingDirectory are mapped,
 # path becomes the PATH entries <p>/bin and <p>/sbin.
-{ config, lib, pkgs, utils, ... }:
+{ config, lib, options, pkgs, utils, ... }:
 with lib;
 let
   unitOption = types.oneOf [ types.bool types.int types.float types.str types.path (types.listOf (types.oneOf [ types.bool types.int types.str types.path ])) ];
@@ -190,15 +190,15 @@ let
     // optionalAttrs (sc.RestartSec != null) { restartSec = utils.parseTimeSpan "systemd.services.${name}.serviceConfig.RestartSec" sc.RestartSec; };
 
   checks = name: s:
-    let sc = s.serviceConfig; opt = "systemd.services.${name}"; in
+    let sc = s.serviceConfig; opt = "systemd.services.${name}"; at = utils.definedIn options.systemd.services name; in
     [
-      { assertion = !(s.script != "" && sc.ExecStart != null); message = "${opt}: both script and serviceConfig.ExecStart are set; use one."; }
-      { assertion = s.script != "" || (sc.ExecStart != null && execOf name s != [ ]); message = "${opt}: neither script nor serviceConfig.ExecStart is set."; }
-      { assertion = !(isList sc.ExecStart && length sc.ExecStart > 1); message = "${opt}.serviceConfig.ExecStart: Frazil runs one command per service; put several in script."; }
-      { assertion = typeOf sc.Type != null; message = "${opt}.serviceConfig.Type = \"${sc.Type}\" is not supported (use simple, oneshot or notify)."; }
-      { assertion = restartOf sc.Restart != null; message = "${opt}.serviceConfig.Restart = \"${sc.Restart}\" is not supported (use always, on-failure or no)."; }
-      { assertion = sc.User == null || config.users.users ? ${sc.User}; message = "${opt}.serviceConfig.User: the user \"${toString sc.User}\" is not defined in users.users."; }
-      { assertion = match "[^/[:space:]]+" name != null && name != "." && name != ".."; message = "${opt}: the name must not contain / or white space."; }
+      { assertion = !(s.script != "" && sc.ExecStart != null); message = "${opt}${at}: both script and serviceConfig.ExecStart are set; use one."; }
+      { assertion = s.script != "" || (sc.ExecStart != null && execOf name s != [ ]); message = "${opt}${at}: neither script nor serviceConfig.ExecStart is set."; }
+      { assertion = !(isList sc.ExecStart && length sc.ExecStart > 1); message = "${opt}.serviceConfig.ExecStart${at}: Frazil runs one command per service; put several in script."; }
+      { assertion = typeOf sc.Type != null; message = "${opt}.serviceConfig.Type = \"${sc.Type}\" is not supported${at} (use simple, oneshot or notify)."; }
+      { assertion = restartOf sc.Restart != null; message = "${opt}.serviceConfig.Restart = \"${sc.Restart}\" is not supported${at} (use always, on-failure or no)."; }
+      { assertion = sc.User == null || config.users.users ? ${sc.User}; message = "${opt}.serviceConfig.User: the user \"${toString sc.User}\" is not defined in users.users${at}."; }
+      { assertion = match "[^/[:space:]]+" name != null && name != "." && name != ".."; message = "${opt}${at}: the name must not contain / or white space."; }
     ];
 
   unsupported = name: s:

@@ -1,7 +1,7 @@
 # File systems and swap devices. Stage 1 mounts fileSystems."/" (see
 # boot.initrd.stage1Config); every entry is written to /etc/fstab and to
 # activation.json.
-{ config, lib, ... }:
+{ config, lib, options, utils, ... }:
 with lib;
 let
   fsOptions = { name, config, ... }: {
@@ -107,7 +107,7 @@ in
     assertions = mapAttrsToList
       (name: fs: {
         assertion = fs.device != null;
-        message = "fileSystems.\"${name}\": neither device nor label is set.";
+        message = "fileSystems.\"${name}\": neither device nor label is set${utils.definedIn options.fileSystems name}.";
       })
       config.fileSystems;
   };
