@@ -60,7 +60,7 @@ func TestToplevelBuild(t *testing.T) {
 	file, out := writeAttrs(t, map[string]any{
 		"name": "frazil-system-x-1", "init": "/nix/store/i/bin/init", "kernel": "/nix/store/k/bzImage",
 		"kernelModules": "/nix/store/k/lib/modules", "initrd": "/nix/store/r/initrd", "etc": "/nix/store/e/etc",
-		"sw": "/nix/store/s", "kernelParams": []string{"console=ttyS0"}, "system": "i686-linux", "label": "1",
+		"sw": "/nix/store/s", "kernelParams": []string{"console=ttyS0"}, "system": "x86_64-linux", "hostPlatform": "i686-linux", "label": "1",
 		"services":   map[string]any{"services": []any{}},
 		"activation": map[string]any{"hostName": "x"},
 	})

@@ -21,7 +21,7 @@ let
     etc = "${config.system.build.etc}/etc";
     sw = "${config.system.path}";
     inherit kernelParams;
-    system = config.nixpkgs.hostPlatform;
+    hostPlatform = config.nixpkgs.hostPlatform;
     label = config.system.frazil.label;
     services = { services = config.system.services; };
     activation = config.system.activationData;

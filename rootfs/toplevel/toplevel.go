@@ -40,7 +40,7 @@ type Spec struct {
 	Etc           string   `json:"etc"`           // the etc tree's etc directory
 	Sw            string   `json:"sw"`            // the system path
 	KernelParams  []string `json:"kernelParams"`
-	System        string   `json:"system"`
+	System        string   `json:"hostPlatform"` // x86_64-linux, …; "system" is the derivation's own
 	Label         string   `json:"label"`
 	// Services and Activation are the contents of services.json and
 	// activation.json.
