@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"crypto/sha256"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -118,13 +119,11 @@ func importNixPath(t *testing.T, e *testEnv, nixRoot string, p storepath.Path, r
 	}
 	real := filepath.Join(nixRoot, string(p))
 	var got storepath.Path
-	if strings.HasSuffix(string(p), ".drv") || strings.HasSuffix(string(p), ".txt") {
-		b, err := os.ReadFile(real)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err = e.s.AddText(p.Name(), b, rs)
-		if err != nil {
+	b, _ := os.ReadFile(real)
+	sum := sha256.Sum256(b)
+	if tp, _ := storepath.MakeText(p.Name(), sum[:], rs); tp == p { // a text path
+		var err error
+		if got, err = e.s.AddText(p.Name(), b, rs); err != nil {
 			t.Fatal(err)
 		}
 	} else {

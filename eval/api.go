@@ -209,7 +209,7 @@ func NewArgs(values map[string]Value) *Attrs {
 }
 
 // Lazy returns a not yet evaluated value for a program (for --arg).
-func (ev *Evaluator) Lazy(p *Program) Value { return &Thunk{x: p.x} }
+func (ev *Evaluator) Lazy(p *Program) Value { return newThunk(p.x, nil) }
 
 // SearchPath returns the search path (-I entries, then NIX_PATH).
 func (ev *Evaluator) SearchPath() []string { return ev.opts.SearchPath }
@@ -234,7 +234,7 @@ func (ev *Evaluator) getDerivations(v Value, args *Attrs, out *[]string, done ma
 	}
 	switch x := v.(type) {
 	case *Attrs:
-		for _, at := range x.attrs {
+		for _, at := range x.Lexical() {
 			if !attrNameRegex.MatchString(at.Name.String()) {
 				continue
 			}

@@ -1,8 +1,10 @@
 package eval
 
-// This file defines attribute sets: slices of attributes sorted by name,
-// looked up by linear scan when small and binary search when large, and
-// merged linearly by //.
+// This file defines attribute sets: slices of attributes sorted by
+// symbol (the order in which names were first interned, as Nix sorts its
+// Bindings), looked up by linear scan when small and binary search when
+// large, and merged linearly by //. Whatever shows names in order (
+// attrNames, printing, JSON) asks for Lexical, which sorts by name.
 
 import (
 	"sort"
@@ -18,9 +20,10 @@ type Attr struct {
 	Value Value
 }
 
-// Attrs is a Nix attribute set. Its attributes are sorted by name.
+// Attrs is a Nix attribute set. Its attributes are sorted by symbol.
 type Attrs struct {
 	attrs []Attr
+	lex   *[]Attr // the attributes sorted by name, once asked for
 }
 
 // NewAttrs returns a set of the given attributes, which it sorts and
@@ -39,18 +42,33 @@ func NewAttrs(attrs []Attr) *Attrs {
 	return &Attrs{attrs: out}
 }
 
-// sortAttrs sorts attributes by name, keeping the order of equal names.
+// sortAttrs sorts attributes by symbol, keeping the order of equal names.
 func sortAttrs(attrs []Attr) {
-	if sort.SliceIsSorted(attrs, func(i, j int) bool { return attrs[i].Name.String() < attrs[j].Name.String() }) {
+	if sort.SliceIsSorted(attrs, func(i, j int) bool { return attrs[i].Name < attrs[j].Name }) {
 		return
 	}
-	sort.SliceStable(attrs, func(i, j int) bool { return attrs[i].Name.String() < attrs[j].Name.String() })
+	sort.SliceStable(attrs, func(i, j int) bool { return attrs[i].Name < attrs[j].Name })
+}
+
+// Lexical returns the attributes sorted by name. Callers must not
+// modify it.
+func (a *Attrs) Lexical() []Attr {
+	if len(a.attrs) < 2 {
+		return a.attrs
+	}
+	if a.lex != nil {
+		return *a.lex
+	}
+	lex := append([]Attr(nil), a.attrs...)
+	sort.Slice(lex, func(i, j int) bool { return lex[i].Name.String() < lex[j].Name.String() })
+	a.lex = &lex
+	return lex
 }
 
 // Len returns the number of attributes.
 func (a *Attrs) Len() int { return len(a.attrs) }
 
-// All returns the attributes in name order. Callers must not modify it.
+// All returns the attributes in symbol order. Callers must not modify it.
 func (a *Attrs) All() []Attr { return a.attrs }
 
 // index returns the index of name in a, or -1.
@@ -64,18 +82,17 @@ func (a *Attrs) index(name Symbol) int {
 		}
 		return -1
 	}
-	key := name.String()
 	lo, hi := 0, len(as)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if as[m].Name == name {
-			return m
-		}
-		if as[m].Name.String() < key {
+		if as[m].Name < name {
 			lo = m + 1
 		} else {
 			hi = m
 		}
+	}
+	if lo < len(as) && as[lo].Name == name {
+		return lo
 	}
 	return -1
 }
@@ -114,7 +131,7 @@ func update(a, b *Attrs) *Attrs {
 			j++
 			continue
 		}
-		if x[i].Name.String() < y[j].Name.String() {
+		if x[i].Name < y[j].Name {
 			out = append(out, x[i])
 			i++
 		} else {

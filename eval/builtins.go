@@ -5,7 +5,6 @@ package eval
 // builtins such as map and import, and every builtin as __name).
 
 import (
-	"sort"
 	"strings"
 	"time"
 
@@ -187,11 +186,11 @@ func (ev *Evaluator) initBuiltins() {
 	add("nixVersion", NewString(NixVersion), false)
 	add("langVersion", Int(LangVersion), false)
 	add("nixPath", ev.nixPathValue(), false)
-	derivation := &Thunk{x: &derivationExpr{}}
+	derivation := newThunk(&derivationExpr{}, nil)
 	add("derivation", derivation, true)
 	b := &Attrs{}
 	add("builtins", b, true)
-	sort.Slice(attrs, func(i, j int) bool { return attrs[i].Name.String() < attrs[j].Name.String() })
+	sortAttrs(attrs)
 	b.attrs = attrs
 	ev.builtins = b
 }

@@ -9,7 +9,7 @@ import (
 func primAttrNames(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	out := make([]Value, len(a.attrs))
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		out[i] = NewString(at.Name.String())
 	}
 	return NewList(out)
@@ -18,7 +18,7 @@ func primAttrNames(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 func primAttrValues(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	out := make([]Value, len(a.attrs))
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		out[i] = at.Value
 	}
 	return NewList(out)
@@ -31,7 +31,7 @@ func primGetAttr(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	if !ok {
 		ev.missingAttr(pos, name, a)
 	}
-	if t, ok := at.Value.(*Thunk); ok && t.x != nil {
+	if t, ok := at.Value.(*Thunk); ok && !t.done() {
 		ev.frames = append(ev.frames, frame{kind: frameAttr, name: name, pos: at.Pos})
 		v := ev.forceThunk(t)
 		ev.pop()

@@ -32,11 +32,11 @@ func primTryEval(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	ev.tryDepth--
 	if err != nil {
 		if e, ok := err.(*Error); ok && (e.Kind == ErrThrow || e.Kind == ErrAssert) {
-			return &Attrs{attrs: []Attr{{Name: symSuccess, Value: False}, {Name: symValue, Value: False}}}
+			return NewAttrs([]Attr{{Name: symSuccess, Value: False}, {Name: symValue, Value: False}})
 		}
 		panic(err)
 	}
-	return &Attrs{attrs: []Attr{{Name: symSuccess, Value: True}, {Name: symValue, Value: v}}}
+	return NewAttrs([]Attr{{Name: symSuccess, Value: True}, {Name: symValue, Value: v}})
 }
 
 func primSeq(ev *Evaluator, pos syntax.Pos, args []Value) Value {
@@ -110,7 +110,7 @@ func (ev *Evaluator) importFile(p string, pos syntax.Pos) Value {
 		return ev.force(v)
 	}
 	x := ev.parseFileOrRaise(p, pos, nil)
-	t := &Thunk{x: x}
+	t := newThunk(x, nil)
 	ev.files[p] = t
 	ev.pushMsg(pos, "while evaluating the file '"+p+"'")
 	v := ev.forceThunk(t)
@@ -186,11 +186,14 @@ func primScopedImport(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	p := resolveImport(ev.coerceToPath(pos, args[1], &cb))
 	ev.checkNoOutputs(pos, cb.ctx, p)
 	names := scopeAttrs.names()
+	if len(names) > maxEnvSize {
+		ev.errorf(ErrEval, pos, "too many bindings in the scope of scopedImport (%d)", len(names))
+	}
 	sc := newScope(nil, names)
 	x := ev.parseFileOrRaise(p, pos, sc)
 	env := newEnv(nil, len(names))
 	for i, a := range scopeAttrs.attrs {
-		env.vals[i] = a.Value
+		env.set(i, a.Value)
 	}
 	return x.eval(ev, env)
 }

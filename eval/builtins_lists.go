@@ -204,10 +204,10 @@ func primPartition(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 			wrong = append(wrong, e)
 		}
 	}
-	return &Attrs{attrs: []Attr{
+	return NewAttrs([]Attr{
 		{Name: symRight, Value: NewList(right)},
 		{Name: symWrong, Value: NewList(wrong)},
-	}}
+	})
 }
 
 func primGroupBy(ev *Evaluator, pos syntax.Pos, args []Value) Value {

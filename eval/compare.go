@@ -86,8 +86,8 @@ func identical(a, b Value) bool {
 		if y, ok := b.(*Thunk); ok && x == y {
 			return true
 		}
-		if x.x == nil {
-			return identical(x.val, b)
+		if x.done() {
+			return identical(x.value(), b)
 		}
 	case *Closure:
 		y, ok := b.(*Closure)
@@ -105,8 +105,8 @@ func identical(a, b Value) bool {
 		y, ok := b.(*List)
 		return ok && x == y && len(x.elems) > 0
 	}
-	if y, ok := b.(*Thunk); ok && y.x == nil {
-		return identical(a, y.val)
+	if y, ok := b.(*Thunk); ok && y.done() {
+		return identical(a, y.value())
 	}
 	return false
 }

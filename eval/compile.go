@@ -77,6 +77,13 @@ func (c *compiler) resolve(p syntax.Pos, name string, sc *scope) expr {
 	return &withVarNode{p: p, name: sym, levels: withs}
 }
 
+// checkScopeSize rejects scopes too large for an environment.
+func (c *compiler) checkScopeSize(p syntax.Pos, n int) {
+	if n > maxEnvSize {
+		c.errorf(p, "too many bindings in one scope (%d; at most %d)", n, maxEnvSize)
+	}
+}
+
 func (c *compiler) compile(n syntax.Node, sc *scope) expr {
 	switch n := n.(type) {
 	case *syntax.IntLit:
@@ -185,8 +192,7 @@ func (c *compiler) compileLambda(n *syntax.Lambda, sc *scope) expr {
 	if n.Formals != nil {
 		lam.hasFormals = true
 		lam.ellipsis = n.Formals.Ellipsis
-		fs := append([]syntax.Formal(nil), n.Formals.Formals...)
-		sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+		fs := sortedFormals(n.Formals.Formals)
 		for _, f := range fs {
 			sym := Intern(f.Name)
 			lam.formals = append(lam.formals, formalNode{p: f.P, name: sym})
@@ -194,10 +200,10 @@ func (c *compiler) compileLambda(n *syntax.Lambda, sc *scope) expr {
 		}
 	}
 	lam.envSize = len(names)
+	c.checkScopeSize(n.P, len(names))
 	inner := newScope(sc, names)
 	if n.Formals != nil {
-		fs := append([]syntax.Formal(nil), n.Formals.Formals...)
-		sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+		fs := sortedFormals(n.Formals.Formals)
 		for i, f := range fs {
 			if f.Default != nil {
 				lam.formals[i].def = c.compile(f.Default, inner)
@@ -221,8 +227,7 @@ type binding struct {
 // in a scope for the inherit-from environment whose expressions are
 // compiled in valScope.
 func (c *compiler) compileBindings(a *syntax.Attrs, valScope, outer *scope) ([]binding, []expr) {
-	defs := append([]*syntax.AttrDef(nil), a.Attrs...)
-	sort.SliceStable(defs, func(i, j int) bool { return defs[i].Name < defs[j].Name })
+	defs := sortedDefs(a.Attrs)
 	var from []expr
 	var inhScope *scope
 	if len(a.InheritFrom) > 0 {
@@ -273,6 +278,7 @@ func (n *letNode) pos() syntax.Pos   { return n.p }
 
 func (c *compiler) compileAttrs(a *syntax.Attrs, sc *scope) expr {
 	n := &attrsNode{p: a.P, rec: a.Rec}
+	c.checkScopeSize(a.P, len(a.Attrs))
 	valScope := sc
 	if a.Rec {
 		names := make([]Symbol, 0, len(a.Attrs))
@@ -288,13 +294,23 @@ func (c *compiler) compileAttrs(a *syntax.Attrs, sc *scope) expr {
 	return n
 }
 
+// sortedDefs sorts definitions by symbol, the order of attribute sets
+// and of the slots of rec and let environments.
 func sortedDefs(defs []*syntax.AttrDef) []*syntax.AttrDef {
 	out := append([]*syntax.AttrDef(nil), defs...)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sort.SliceStable(out, func(i, j int) bool { return Intern(out[i].Name) < Intern(out[j].Name) })
+	return out
+}
+
+// sortedFormals sorts formals by symbol, the order of functionArgs.
+func sortedFormals(fs []syntax.Formal) []syntax.Formal {
+	out := append([]syntax.Formal(nil), fs...)
+	sort.SliceStable(out, func(i, j int) bool { return Intern(out[i].Name) < Intern(out[j].Name) })
 	return out
 }
 
 func (c *compiler) compileLet(l *syntax.Let, sc *scope) expr {
+	c.checkScopeSize(l.P, len(l.Binds.Attrs))
 	names := make([]Symbol, 0, len(l.Binds.Attrs))
 	for _, d := range sortedDefs(l.Binds.Attrs) {
 		names = append(names, Intern(d.Name))

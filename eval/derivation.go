@@ -101,7 +101,7 @@ func primDerivationStrict(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	if v, ok := attrs.Get(symIgnoreNulls); ok {
 		ignoreNulls = ev.forceBool(v, pos)
 	}
-	for _, at := range attrs.attrs {
+	for _, at := range attrs.Lexical() {
 		if at.Name == symIgnoreNulls {
 			continue
 		}

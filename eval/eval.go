@@ -58,8 +58,8 @@ type Evaluator struct {
 	files    map[string]Value // import cache: file -> value
 	parsed   map[string]expr  // parse cache: file -> compiled expression
 
-	frames   []frame  // the evaluation stack, for traces
-	forcing  []*Thunk // thunks being forced, reset when an error unwinds
+	frames   []frame        // the evaluation stack, for traces
+	forcing  []forcingThunk // thunks being forced, reset when an error unwinds
 	depth    int
 	tryDepth int // nesting of tryEval: catchable errors skip the trace
 
@@ -106,13 +106,6 @@ func New(opts Options) *Evaluator {
 // FileSet returns the file set holding the positions of all parsed code.
 func (ev *Evaluator) FileSet() *syntax.FileSet { return ev.fset }
 
-// blackhole marks a thunk under evaluation.
-type blackholeValue struct{}
-
-func (blackholeValue) TypeName() string { return "blackhole" }
-
-var blackhole Value = blackholeValue{}
-
 // force returns v evaluated to weak head normal form.
 func (ev *Evaluator) force(v Value) Value {
 	if t, ok := v.(*Thunk); ok {
@@ -122,23 +115,33 @@ func (ev *Evaluator) force(v Value) Value {
 }
 
 func (ev *Evaluator) forceThunk(t *Thunk) Value {
-	if t.x == nil {
-		return t.val
+	env := t.env
+	switch env {
+	case nil:
+		return t.u.eval(nil, nil)
+	case blackholeEnv:
+		ev.errorf(ErrRecursion, t.u.pos(), "infinite recursion encountered")
+	case noEnv:
+		env = nil
 	}
-	if t.val != nil {
-		ev.errorf(ErrRecursion, t.x.pos(), "infinite recursion encountered")
-	}
-	t.val = blackhole
-	ev.forcing = append(ev.forcing, t)
+	ev.forcing = append(ev.forcing, forcingThunk{t, t.env})
+	t.env = blackholeEnv
 	ev.depth++
 	if ev.depth > ev.opts.MaxDepth {
-		ev.stackOverflow(t.x.pos())
+		ev.stackOverflow(t.u.pos())
 	}
-	v := t.x.eval(ev, t.env)
+	v := t.u.eval(ev, env)
 	ev.depth--
 	ev.forcing = ev.forcing[:len(ev.forcing)-1]
-	t.x, t.env, t.val = nil, nil, v
+	t.env, t.u = nil, v.asExpr()
 	return v
+}
+
+// forcingThunk is a thunk being forced and the environment to restore
+// if its evaluation fails.
+type forcingThunk struct {
+	t   *Thunk
+	env *Env
 }
 
 func (ev *Evaluator) stackOverflow(pos syntax.Pos) {
@@ -247,8 +250,8 @@ func (ev *Evaluator) save() savepoint {
 // were being forced become unevaluated again, so that forcing them later
 // re-evaluates them (as Nix does).
 func (ev *Evaluator) restore(sp savepoint) {
-	for _, t := range ev.forcing[sp.forcing:] {
-		t.val = nil
+	for _, f := range ev.forcing[sp.forcing:] {
+		f.t.env = f.env
 	}
 	clear(ev.forcing[sp.forcing:])
 	ev.forcing = ev.forcing[:sp.forcing]
@@ -292,7 +295,7 @@ func (a *applyExpr) pos() syntax.Pos                  { return a.p }
 
 // lazyApply returns a thunk for fn applied to arg.
 func lazyApply(fn, arg Value, pos syntax.Pos) Value {
-	return &Thunk{x: &applyExpr{fn: fn, arg: arg, p: pos}}
+	return newThunk(&applyExpr{fn: fn, arg: arg, p: pos}, nil)
 }
 
 // valueExpr is an expression whose value is known (for thunks built by
@@ -361,7 +364,7 @@ func (ev *Evaluator) callClosure(c *Closure, arg Value, pos syntax.Pos) Value {
 	lam := c.lam
 	env := newEnv(c.env, lam.envSize)
 	if !lam.hasFormals {
-		env.vals[0] = arg
+		env.set(0, arg)
 	} else {
 		ev.bindFormals(lam, env, arg, pos)
 	}
@@ -386,17 +389,17 @@ func (ev *Evaluator) bindFormals(lam *lambdaNode, env *Env, arg Value, pos synta
 	}
 	i := 0
 	if lam.hasArg {
-		env.vals[0] = av
+		env.set(0, av)
 		i = 1
 	}
 	used := 0
 	for k := range lam.formals {
 		f := &lam.formals[k]
 		if v, ok := attrs.Get(f.name); ok {
-			env.vals[i+k] = v
+			env.set(i+k, v)
 			used++
 		} else if f.def != nil {
-			env.vals[i+k] = ev.lazy(f.def, env)
+			env.set(i+k, ev.lazy(f.def, env))
 		} else {
 			ev.push(frame{kind: frameCall, pos: pos, ref: lam})
 			ev.errorf(ErrEval, lam.p, "%s called without required argument '%s'", lam.describe(), f.name)

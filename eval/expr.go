@@ -27,11 +27,11 @@ func (ev *Evaluator) lazy(x expr, env *Env) Value {
 		for i := n.level; i > 0; i-- {
 			e = e.up
 		}
-		if v := e.vals[n.index]; v != nil {
+		if v := e.get(n.index); v != nil {
 			return v
 		}
 	}
-	return &Thunk{x: x, env: env}
+	return newThunk(x, env)
 }
 
 type (
@@ -143,10 +143,10 @@ func (n *varNode) eval(ev *Evaluator, env *Env) Value {
 	for i := n.level; i > 0; i-- {
 		e = e.up
 	}
-	v := e.vals[n.index]
+	v := e.get(n.index)
 	if t, ok := v.(*Thunk); ok {
 		v = ev.forceThunk(t)
-		e.vals[n.index] = v
+		e.set(n.index, v)
 	}
 	if v == nil {
 		ev.errorf(ErrRecursion, n.p, "infinite recursion encountered")
@@ -165,12 +165,12 @@ func (n *withVarNode) lookup(ev *Evaluator, env *Env) Value {
 			e = e.up
 		}
 		var attrs *Attrs
-		switch v := e.vals[0].(type) {
+		switch v := e.get(0).(type) {
 		case *Attrs:
 			attrs = v
 		default:
 			attrs = ev.forceAttrs(v, n.p)
-			e.vals[0] = attrs
+			e.set(0, attrs)
 		}
 		if v, ok := attrs.Get(n.name); ok {
 			return v
@@ -215,8 +215,8 @@ func (n *selectNode) eval(ev *Evaluator, env *Env) Value {
 		}
 		v = at.Value
 		if t, ok := v.(*Thunk); ok {
-			if t.x == nil {
-				v = t.val
+			if t.done() {
+				v = t.value()
 			} else {
 				ev.frames = append(ev.frames, frame{kind: frameAttr, name: name, pos: at.Pos})
 				v = ev.forceThunk(t)
@@ -290,7 +290,7 @@ func (n *callNode) eval(ev *Evaluator, env *Env) Value {
 
 func (n *withNode) eval(ev *Evaluator, env *Env) Value {
 	e := newEnv(env, 1)
-	e.vals[0] = ev.lazy(n.attrs, env)
+	e.set(0, ev.lazy(n.attrs, env))
 	return n.body.eval(ev, e)
 }
 
@@ -535,7 +535,7 @@ func (ev *Evaluator) inheritEnv(from []expr, env *Env) *Env {
 	}
 	e := newEnv(env, len(from))
 	for i, x := range from {
-		e.vals[i] = ev.lazy(x, env)
+		e.set(i, ev.lazy(x, env))
 	}
 	return e
 }
@@ -566,7 +566,7 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 		b := &n.static[i]
 		v := ev.bindValue(b, valEnv, env, inh)
 		if n.rec {
-			valEnv.vals[i] = v
+			valEnv.set(i, v)
 			if b.name == symOverrides {
 				overrides = i
 			}
@@ -591,7 +591,7 @@ func (ev *Evaluator) applyOverrides(n *attrsNode, attrs []Attr, recEnv *Env, idx
 		for i := range n.static {
 			if n.static[i].name == o.Name {
 				attrs[i] = o
-				recEnv.vals[i] = o.Value
+				recEnv.set(i, o.Value)
 				found = true
 				break
 			}
@@ -631,7 +631,7 @@ func (n *letNode) eval(ev *Evaluator, env *Env) Value {
 	e := newEnv(env, len(n.binds))
 	inh := ev.inheritEnv(n.from, e)
 	for i := range n.binds {
-		e.vals[i] = ev.bindValue(&n.binds[i], e, env, inh)
+		e.set(i, ev.bindValue(&n.binds[i], e, env, inh))
 	}
 	return n.body.eval(ev, e)
 }

@@ -72,7 +72,7 @@ func (ev *Evaluator) writeJSON(b *strings.Builder, v Value, pos syntax.Pos, cb *
 		}
 		ev.enter(pos)
 		b.WriteByte('{')
-		for i, a := range x.attrs {
+		for i, a := range x.Lexical() {
 			if i > 0 {
 				b.WriteByte(',')
 			}

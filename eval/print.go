@@ -28,9 +28,9 @@ func (ev *Evaluator) printValue(v Value) string {
 func (p *printer) print(v Value) {
 	if t, ok := v.(*Thunk); ok {
 		switch {
-		case t.x == nil:
-			v = t.val
-		case t.val != nil:
+		case t.done():
+			v = t.value()
+		case t.evaluating():
 			p.b.WriteString("«potential infinite recursion»")
 			return
 		default:
@@ -65,7 +65,7 @@ func (p *printer) print(v Value) {
 		}
 		p.ev.enter(syntax.NoPos)
 		p.b.WriteString("{ ")
-		for _, a := range x.attrs {
+		for _, a := range x.Lexical() {
 			p.b.WriteString(attrNameString(a.Name.String()))
 			p.b.WriteString(" = ")
 			p.print(a.Value)
@@ -204,9 +204,9 @@ func (p *shortPrinter) elided(n int, one, many string) {
 func (p *shortPrinter) print(v Value, depth int) {
 	if t, ok := v.(*Thunk); ok {
 		switch {
-		case t.x == nil:
-			v = t.val
-		case t.val != nil:
+		case t.done():
+			v = t.value()
+		case t.evaluating():
 			p.b.WriteString("«potential infinite recursion»")
 			return
 		default:
@@ -256,7 +256,7 @@ func (p *shortPrinter) attrs(a *Attrs, depth int) {
 		return
 	}
 	p.b.WriteString("{ ")
-	for i, at := range a.attrs {
+	for i, at := range a.Lexical() {
 		if p.attrsPrinted >= shortMaxAttrs {
 			p.elided(len(a.attrs)-i, "attribute", "attributes")
 			p.b.WriteByte(' ')

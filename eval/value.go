@@ -5,6 +5,8 @@ package eval
 import (
 	"sort"
 	"strings"
+
+	"github.com/frazil/frazil/eval/syntax"
 )
 
 // Value is a Nix value. The concrete types are:
@@ -28,6 +30,8 @@ import (
 type Value interface {
 	// TypeName returns the type as builtins.typeOf names it.
 	TypeName() string
+	// asExpr returns the value as an expression evaluating to it.
+	asExpr() expr
 }
 
 // Int is a Nix integer.
@@ -77,12 +81,37 @@ type PartialApp struct {
 }
 
 // Thunk is a delayed computation: an expression and its environment,
-// replaced by the expression's value when forced.
+// replaced by the expression's value when forced. It is two words: env
+// says the state (an environment or noEnv: pending; blackholeEnv: being
+// evaluated; nil: done) and u holds the expression, then the value
+// (every value is an expression that evaluates to itself).
 type Thunk struct {
-	x   expr // nil once evaluated
 	env *Env
-	val Value // result; blackhole while being evaluated
+	u   expr
 }
+
+// Sentinel environments marking thunk states.
+var (
+	noEnv        = &Env{} // pending, with no environment
+	blackholeEnv = &Env{} // being evaluated
+)
+
+// newThunk returns a pending thunk for x in env.
+func newThunk(x expr, env *Env) *Thunk {
+	if env == nil {
+		env = noEnv
+	}
+	return &Thunk{env: env, u: x}
+}
+
+// done reports whether the thunk has been evaluated.
+func (t *Thunk) done() bool { return t.env == nil }
+
+// value returns the value of an evaluated thunk.
+func (t *Thunk) value() Value { return t.u.eval(nil, nil) }
+
+// evaluating reports whether the thunk is being evaluated.
+func (t *Thunk) evaluating() bool { return t.env == blackholeEnv }
 
 var (
 	_ Value = Int(0)
@@ -111,6 +140,48 @@ func (*Closure) TypeName() string    { return "lambda" }
 func (*Builtin) TypeName() string    { return "lambda" }
 func (*PartialApp) TypeName() string { return "lambda" }
 func (*Thunk) TypeName() string      { return "thunk" }
+
+// Values are expressions that evaluate to themselves, so that a thunk
+// can hold its code and later its value in one field.
+
+func (v Int) eval(*Evaluator, *Env) Value         { return v }
+func (v Float) eval(*Evaluator, *Env) Value       { return v }
+func (v Bool) eval(*Evaluator, *Env) Value        { return v }
+func (v Null) eval(*Evaluator, *Env) Value        { return v }
+func (v Path) eval(*Evaluator, *Env) Value        { return v }
+func (v *String) eval(*Evaluator, *Env) Value     { return v }
+func (v *List) eval(*Evaluator, *Env) Value       { return v }
+func (v *Attrs) eval(*Evaluator, *Env) Value      { return v }
+func (v *Closure) eval(*Evaluator, *Env) Value    { return v }
+func (v *Builtin) eval(*Evaluator, *Env) Value    { return v }
+func (v *PartialApp) eval(*Evaluator, *Env) Value { return v }
+func (t *Thunk) eval(ev *Evaluator, _ *Env) Value { return ev.forceThunk(t) }
+
+func (Int) pos() syntax.Pos         { return syntax.NoPos }
+func (Float) pos() syntax.Pos       { return syntax.NoPos }
+func (Bool) pos() syntax.Pos        { return syntax.NoPos }
+func (Null) pos() syntax.Pos        { return syntax.NoPos }
+func (Path) pos() syntax.Pos        { return syntax.NoPos }
+func (*String) pos() syntax.Pos     { return syntax.NoPos }
+func (*List) pos() syntax.Pos       { return syntax.NoPos }
+func (*Attrs) pos() syntax.Pos      { return syntax.NoPos }
+func (*Closure) pos() syntax.Pos    { return syntax.NoPos }
+func (*Builtin) pos() syntax.Pos    { return syntax.NoPos }
+func (*PartialApp) pos() syntax.Pos { return syntax.NoPos }
+func (*Thunk) pos() syntax.Pos      { return syntax.NoPos }
+
+func (v Int) asExpr() expr         { return v }
+func (v Float) asExpr() expr       { return v }
+func (v Bool) asExpr() expr        { return v }
+func (v Null) asExpr() expr        { return v }
+func (v Path) asExpr() expr        { return v }
+func (v *String) asExpr() expr     { return v }
+func (v *List) asExpr() expr       { return v }
+func (v *Attrs) asExpr() expr      { return v }
+func (v *Closure) asExpr() expr    { return v }
+func (v *Builtin) asExpr() expr    { return v }
+func (v *PartialApp) asExpr() expr { return v }
+func (t *Thunk) asExpr() expr      { return t }
 
 // Frequently used constant values.
 var (

@@ -107,11 +107,11 @@ func (p *xmlPrinter) value(v Value, pos syntax.Pos) {
 	if p.strict {
 		v = p.ev.force(v)
 	} else if t, ok := v.(*Thunk); ok {
-		if t.x != nil {
+		if !t.done() {
 			p.w.empty("unevaluated")
 			return
 		}
-		v = t.val
+		v = t.value()
 	}
 	switch x := v.(type) {
 	case Int:
@@ -182,7 +182,7 @@ func (p *xmlPrinter) attrs(a *Attrs) {
 }
 
 func (p *xmlPrinter) showAttrs(a *Attrs) {
-	for _, at := range a.attrs {
+	for _, at := range a.Lexical() {
 		as := append([]xmlAttr{{"name", at.Name.String()}}, p.posAttrs(at.Pos)...)
 		p.w.open("attr", as...)
 		p.value(at.Value, at.Pos)
@@ -202,8 +202,13 @@ func (p *xmlPrinter) function(c *Closure) {
 			as = append(as, xmlAttr{"ellipsis", "1"})
 		}
 		p.w.open("attrspat", as...)
-		for _, f := range lam.formals {
-			p.w.empty("attr", xmlAttr{"name", f.name.String()})
+		names := make([]string, len(lam.formals))
+		for i, f := range lam.formals {
+			names[i] = f.name.String()
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			p.w.empty("attr", xmlAttr{"name", n})
 		}
 		p.w.close("attrspat")
 	} else {

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/frazil/frazil/internal/faultpoint"
 )
 
 // LockEntry pins one imported kernel.
@@ -65,6 +67,12 @@ func (l *Lock) Write(path string) error {
 }
 
 func writeAtomic(path string, data []byte) error {
+	// Temp files of writes killed half-way are garbage.
+	if stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
 	if err != nil {
 		return err
@@ -84,9 +92,11 @@ func writeAtomic(path string, data []byte) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
+	faultpoint.Hit("kernel.write.synced")
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
+	faultpoint.Hit("kernel.write.renamed")
 	d, err := os.Open(filepath.Dir(path))
 	if err != nil {
 		return err

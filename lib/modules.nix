@@ -17,15 +17,15 @@
 { lib }:
 let
   inherit (builtins)
-    isAttrs isList isString isBool isFunction length head tail filter map concatMap
-    concatLists concatStringsSep foldl' all any elem attrNames mapAttrs zipAttrsWith
-    removeAttrs listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort
-    typeOf seq substring functionArgs;
+    isAttrs isList isString isBool length head tail filter map concatMap concatLists
+    concatStringsSep foldl' all any attrNames mapAttrs zipAttrsWith removeAttrs
+    listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort typeOf seq
+    substring;
   inherit (lib.options)
     isOption mkOption showOption showFiles showDefs unknownModule;
   inherit (lib.lists) imap1 reverseList optional;
   inherit (lib.attrsets) setAttrByPath getAttrFromPath attrByPath mapAttrsRecursiveCond recursiveUpdate optionalAttrs;
-  inherit (lib.trivial) warnIf throwIfNot min;
+  inherit (lib.trivial) warnIf min;
 
   types = lib.types;
 
@@ -588,10 +588,14 @@ rec {
           let
             first = head merged.unmatchedDefns;
             name = showOption (prefix ++ first.prefix);
+            # Every definition of that path, not only the first.
+            defs = filter (d: d.prefix == first.prefix) merged.unmatchedDefns;
             shown = addErrorContext "while evaluating the error message for definitions for `${name}', which is an option that does not exist"
-              (addErrorContext "while evaluating a definition from `${first.file}'" (showDefs [ first ]));
-            hint = lib.strings.optionalString (head first.prefix == "options")
-              "\n\nIt seems as if you're trying to declare an option by placing it into `config' rather than `options'!";
+              (addErrorContext "while evaluating a definition from `${first.file}'" (showDefs defs));
+            hint =
+              if head first.prefix == "options"
+              then "\n\nIt seems as if you're trying to declare an option by placing it into `config' rather than `options'!"
+              else suggestOptions prefix options first.prefix;
           in
           throw "The option `${name}' does not exist. Definition values:${shown}${hint}"
         else null;
@@ -615,6 +619,21 @@ rec {
         _module = checked config._module;
         inherit extendModules type class;
       });
+
+  # "Did you mean …?" for a misspelt option: the declared siblings of loc
+  # within two edits of its last component.
+  suggestOptions = prefix: options: loc:
+    let
+      parent = lib.lists.init loc;
+      wrong = lib.lists.last loc;
+      siblings = attrByPath parent { } options;
+      names = if isAttrs siblings && !(isOption siblings) then attrNames siblings else [ ];
+      scored = map (n: { inherit n; d = lib.strings.levenshtein n wrong; })
+        (filter (n: lib.strings.levenshteinAtMost 2 n wrong) names);
+      close = lib.lists.take 3 (map (x: x.n) (lib.lists.sortOn (x: x.d) scored));
+    in
+    lib.strings.optionalString (close != [ ])
+      "\n\nDid you mean ${lib.strings.concatMapStringsSep " or " (n: "`${showOption (prefix ++ parent ++ [ n ])}'") close}?";
 
   ## Option renames and removals
 

@@ -15,9 +15,9 @@
 let
   inherit (builtins)
     isAttrs isList isString isBool isInt isFloat isPath length head tail filter map
-    concatLists concatMap concatStringsSep foldl' all any elem attrNames mapAttrs
+    concatLists concatStringsSep foldl' all any elem attrNames mapAttrs
     zipAttrsWith match substring typeOf toJSON intersectAttrs unsafeGetAttrPos
-    removeAttrs hasContext;
+    hasContext;
   inherit (lib.options)
     mergeDefaultOption mergeOneOption mergeEqualOption mergeUniqueOption showOption
     showFiles getFiles getValues;

@@ -88,7 +88,7 @@ func TestBootDefault(t *testing.T) {
 // TestTwoGenerations boots the newer generation by default and the older
 // one when it is picked at the boot prompt over the serial console.
 func TestTwoGenerations(t *testing.T) {
-	f := build(t, []string{"", ""}, false, image.Options{Menu: bootloader.MenuOptions{Timeout: 20, Limit: 10}})
+	f := build(t, []string{"", ""}, false, image.Options{Menu: bootloader.MenuOptions{Timeout: 8, Limit: 10}})
 	firmwares(t, func(t *testing.T, fw vm.Firmware) {
 		v := vm.Start(t, vm.Options{Image: f.img, Firmware: fw, Snapshot: true})
 		v.MustExpect(`Generation 1 \(`, bootTimeout)

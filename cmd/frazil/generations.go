@@ -12,12 +12,18 @@ import (
 
 	"github.com/frazil/frazil/generations"
 	"github.com/frazil/frazil/image/bootloader"
+	"github.com/frazil/frazil/store"
+	"github.com/frazil/frazil/store/storepath"
 )
 
 // generationsCommand is the generations verb, registered in main.go.
 var generationsCommand = command{"list, roll back, switch or delete system generations", runGenerations}
 
-const generationsUsage = `usage: frazil generations list|rollback|switch N|delete SPEC... [flags]
+const generationsUsage = `usage: frazil generations list|rollback|switch N|delete SPEC...|set TOPLEVEL [flags]
+
+set adds generation N+1 pointing at TOPLEVEL (like nix-env --set), unless the
+newest generation already points at it; on a build host it makes profiles
+that "frazil image build --profile" puts into an image.
 
 SPEC is generation numbers, "old" (all but the current), "+N" (keep the
 current and N-1 before it) or "Nd" (older than N days, keeping the one that
@@ -66,6 +72,14 @@ func runGenerations(args []string) error {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "switching profile to version %d\n", n)
+	case "set":
+		if len(rest) != 1 {
+			fs.Usage()
+			return errUsage
+		}
+		if err := setGeneration(p, *store, rest[0]); err != nil {
+			return err
+		}
 	case "delete":
 		spec, err := generations.ParseDeleteSpec(rest)
 		if err != nil {
@@ -83,6 +97,42 @@ func runGenerations(args []string) error {
 		return errUsage
 	}
 	return updateBootMenu(p, bootDir)
+}
+
+// setGeneration adds a generation for toplevel, which must be a store path
+// present under the store root; a profile outside the store's profiles
+// directory gets an indirect GC root, as Nix's addPermRoot does.
+func setGeneration(p *generations.Profile, storeRoot, toplevel string) error {
+	sp, err := storepath.Parse(toplevel)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(p.RealPath(string(sp))); err != nil {
+		return fmt.Errorf("set %s: %w", sp, err)
+	}
+	g, created, err := p.Set(string(sp))
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(os.Stderr, "created generation %d of %s\n", g.Number, p.Path)
+	} else {
+		fmt.Fprintf(os.Stderr, "generation %d of %s already points at %s\n", g.Number, p.Path, sp)
+	}
+	root := storeRoot
+	if root == "" {
+		root = "/"
+	}
+	profilesDir := filepath.Join(root, "nix/var/nix/profiles")
+	if rel, err := filepath.Rel(profilesDir, g.Link); err == nil && !strings.HasPrefix(rel, "..") {
+		return nil
+	}
+	s, err := store.Open(root)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.AddIndirectRoot(g.Link)
 }
 
 // openProfile resolves the profile and the ESP directory to keep in step.

@@ -122,3 +122,26 @@ func TestParseSize(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerationsSet(t *testing.T) {
+	store, _, tops := testProfile(t, 2)
+	profile := filepath.Join(t.TempDir(), "host-profiles", "system")
+	for _, top := range []string{tops[0], tops[1], tops[1]} {
+		if err := runGenerations([]string{"set", top, "--profile", profile, "--store", store, "--boot", "none"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _ := generations.Open(profile, store)
+	gens, err := p.List()
+	if err != nil || len(gens) != 2 || gens[1].Target != tops[1] || !gens[1].Current {
+		t.Errorf("after set a, b, b: %+v, %v; want 2 generations, the second current", gens, err)
+	}
+	// the profile is outside the store's profiles directory: its links are indirect roots
+	autos, _ := os.ReadDir(filepath.Join(store, "nix/var/nix/gcroots/auto"))
+	if len(autos) != 2 {
+		t.Errorf("%d indirect roots, want 2 (one per generation link)", len(autos))
+	}
+	if err := runGenerations([]string{"set", "/nix/store/00000000000000000000000000000000-missing", "--profile", profile, "--store", store}); err == nil {
+		t.Error("set of a path missing from the store: no error")
+	}
+}

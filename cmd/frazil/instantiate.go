@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 
@@ -145,6 +146,13 @@ func runInstantiate(argv []string) error {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\nTry 'frazil instantiate --help' for more information.\n", err)
 		return exitError(1)
+	}
+	if prof := os.Getenv("FRAZIL_CPUPROFILE"); prof != "" {
+		// A debugging aid for evaluator performance work.
+		if f, err := os.Create(prof); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
 	}
 	code := instantiate(o, os.Stdin, os.Stdout, os.Stderr)
 	if code != 0 {

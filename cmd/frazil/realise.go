@@ -17,6 +17,8 @@ import (
 
 	"github.com/frazil/frazil/builder"
 	"github.com/frazil/frazil/store"
+	"github.com/frazil/frazil/store/binarycache"
+	"github.com/frazil/frazil/store/signature"
 	"github.com/frazil/frazil/store/storepath"
 )
 
@@ -28,8 +30,11 @@ func runRealise(args []string) error {
 	check := fs.Bool("check", false, "rebuild the derivations and fail if the outputs differ from the registered ones")
 	timeout := fs.Duration("timeout", 0, "kill a build that runs longer than this (0: no limit)")
 	printLogs := fs.Bool("L", false, "print the build logs on stderr")
+	substituters := fs.String("substituters", "", "binary caches to substitute from, space-separated (file://DIR, http://HOST)")
+	trustedKeys := fs.String("trusted-public-keys", "", "keys whose signatures make cached paths trusted, space-separated (name:base64)")
+	noCheckSigs := fs.Bool("no-check-sigs", false, "substitute paths without checking their signatures")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: frazil realise [--store DIR] [-j N] [-k] [--check] [--timeout D] [-L] DRV…")
+		fmt.Fprintln(os.Stderr, "usage: frazil realise [--store DIR] [-j N] [-k] [--check] [--timeout D] [-L] [--substituters URLS] DRV…")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -49,6 +54,9 @@ func runRealise(args []string) error {
 		return err
 	}
 	opts := builder.Options{Jobs: *jobs, KeepGoing: *keepGoing, Check: *check, Timeout: *timeout, Progress: showProgress}
+	if opts.Substituters, err = openSubstituters(*substituters, *trustedKeys, *noCheckSigs); err != nil {
+		return err
+	}
 	if *printLogs {
 		opts.LogTo = os.Stderr
 	}
@@ -68,6 +76,23 @@ func runRealise(args []string) error {
 		}
 	}
 	return nil
+}
+
+// openSubstituters opens the binary caches named in urls.
+func openSubstituters(urls, keys string, noCheckSigs bool) ([]builder.Substituter, error) {
+	trusted, err := signature.ParseTrustedKeys(keys)
+	if err != nil {
+		return nil, err
+	}
+	var subs []builder.Substituter
+	for _, u := range strings.Fields(urls) {
+		c, err := binarycache.Open(u)
+		if err != nil {
+			return nil, err
+		}
+		subs = append(subs, &builder.CacheSubstituter{Cache: c, Trust: binarycache.Trust{Keys: trusted, NoCheckSigs: noCheckSigs}})
+	}
+	return subs, nil
 }
 
 // drvArgs turns arguments into derivation paths: store paths, or their

@@ -45,6 +45,7 @@ func init() {
 		"query":     {"--references|--referrers|--requisites PATH…  query the reference graph", storeQuery},
 		"gc":        {"[--dry-run] [--print-roots|--print-dead]  delete unreachable paths", storeGC},
 		"verify":    {"[--check-contents]  check the database against the store", storeVerify},
+		"copy":      {"--from URL|--to URL PATH…  copy closures from or to a binary cache", storeCopy},
 	}
 }
 

@@ -138,3 +138,14 @@ func TestParseArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreCopyIsASubcommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := storeMain([]string{"copy", "--from", "file:///nonexistent"}, nil, &out, &errOut)
+	if !errors.Is(err, errUsage) {
+		t.Fatalf("store copy without paths: err = %v, want usage error", err)
+	}
+	if !strings.Contains(errOut.String(), "frazil store copy") {
+		t.Errorf("store copy usage = %q, want it to name the command", errOut.String())
+	}
+}

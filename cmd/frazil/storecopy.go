@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/frazil/frazil/store"
 	"github.com/frazil/frazil/store/binarycache"
@@ -26,10 +27,10 @@ const storeCopyUsage = `usage: frazil store copy (--from URL | --to URL) [--stor
 
 // storeCopy is `frazil store copy`, like `nix copy`. The store verb's
 // dispatch calls it with the arguments after "copy".
-func storeCopy(args []string) error {
+func storeCopy(sio *storeIO, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return storeCopyMain(ctx, args, os.Stdout, os.Stderr)
+	return storeCopyMain(ctx, args, sio.out, sio.errw)
 }
 
 type copyFlags struct {
@@ -95,10 +96,14 @@ func storeCopyMain(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	var copied []storepath.Path
+	start := time.Now()
 	if f.from != "" {
 		copied, err = binarycache.CopyFrom(ctx, c, s, paths, opts)
 	} else {
 		copied, err = binarycache.CopyTo(ctx, s, c, paths, opts)
+	}
+	if err == nil {
+		fmt.Fprintf(stderr, "copied %d paths in %s\n", len(copied), time.Since(start).Round(time.Millisecond))
 	}
 	if f.json {
 		printCopyJSON(stdout, f, paths, copied, err)

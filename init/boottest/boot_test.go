@@ -344,6 +344,7 @@ func TestBoot(t *testing.T) {
 	}
 	t.Logf("boot (guest monotonic): stage 1 started %.3fs, PID 1 started %.3fs, all services ready %.3fs; "+
 		"stage 1 took %.3fs, PID 1 to ready %.3fs", stage1Start, pid1Start, readyAt, pid1Start-stage1Start, readyAt-pid1Start)
+	t.Logf("BOOTTIME frazil stage1=%.3f pid1=%.3f ready=%.3f", stage1Start, pid1Start, readyAt)
 }
 
 // console searches a finished boot's console log.
@@ -429,6 +430,7 @@ func TestTrivialInitBaseline(t *testing.T) {
 	m, l := v.expect(`^trivial init ready \(([0-9.]+)s\)$`, 120*time.Second)
 	v.waitExit(60 * time.Second)
 	t.Logf("trivial init (guest monotonic): ready %.3fs; host wall time %.3fs", seconds(t, m[1]), l.at.Seconds())
+	t.Logf("BOOTTIME trivial ready=%s", m[1])
 }
 
 // TestStage1ReportsMissingRoot boots with a root that does not exist:

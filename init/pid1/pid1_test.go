@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/frazil/frazil/init/supervisor"
 )
 
 func TestFindToplevel(t *testing.T) {
@@ -53,7 +51,6 @@ func TestBackendBeforeServices(t *testing.T) {
 	if err := b.StopService("web"); err == nil || !strings.Contains(err.Error(), "unknown service") {
 		t.Errorf("StopService before services = %v", err)
 	}
-	var _ = supervisor.StateRunning
 }
 
 func TestRefusesUnlessPID1(t *testing.T) {

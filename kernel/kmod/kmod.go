@@ -142,7 +142,11 @@ func (m *Modules) Closure(want []string) ([]string, error) {
 				}
 			}
 		}
-		order = append(order, m.paths[name])
+		p, ok := m.paths[name]
+		if !ok {
+			return fmt.Errorf("module %s is needed but has no modules.dep entry", name)
+		}
+		order = append(order, p)
 		return nil
 	}
 	for _, w := range want {

@@ -57,6 +57,17 @@ func TestClosure(t *testing.T) {
 	}
 }
 
+func TestClosureMissingEntry(t *testing.T) {
+	dir := writeTree(t, map[string]string{"modules.dep": "kernel/a.ko: kernel/gone.ko\n"})
+	m, err := ReadModules(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Closure([]string{"a"}); err == nil || !strings.Contains(err.Error(), "module gone is needed but has no modules.dep entry") {
+		t.Errorf("Closure = %v", err)
+	}
+}
+
 func TestReadModulesNeedsDep(t *testing.T) {
 	if _, err := ReadModules(t.TempDir()); err == nil {
 		t.Error("a directory without modules.dep was accepted")
@@ -67,4 +78,30 @@ func TestSoftPre(t *testing.T) {
 	if got := SoftPre("pre: a b post: c pre: d"); !slices.Equal(got, []string{"a", "b", "d"}) {
 		t.Errorf("SoftPre = %q", got)
 	}
+}
+
+func FuzzClosure(f *testing.F) {
+	f.Add("kernel/a.ko: kernel/b.ko\nkernel/b.ko: kernel/a.ko\n", "alias x* a\n", "softdep a pre: x1 post: b\n", "a")
+	f.Add("a.ko:\n", "", "softdep a pre: a\n", "a")
+	f.Fuzz(func(t *testing.T, dep, alias, soft, want string) {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "modules.dep"), []byte(dep), 0o644)
+		os.WriteFile(filepath.Join(dir, "modules.alias"), []byte(alias), 0o644)
+		os.WriteFile(filepath.Join(dir, "modules.softdep"), []byte(soft), 0o644)
+		m, err := ReadModules(dir)
+		if err != nil {
+			return
+		}
+		order, err := m.Closure(strings.Fields(want))
+		if err != nil {
+			return
+		}
+		seen := map[string]bool{}
+		for _, p := range order {
+			if seen[p] {
+				t.Fatalf("%q appears twice in %q", p, order)
+			}
+			seen[p] = true
+		}
+	})
 }

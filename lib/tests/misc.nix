@@ -264,6 +264,11 @@ runTests {
     expr = map lib.strings.sanitizeDerivationName [ "hello-1.0" "..foo" "a b/c" "" (lib.concatStrings (lib.replicate 210 "x")) ];
     expected = [ "hello-1.0" "foo" "a-b-c" "unknown" (lib.concatStrings (lib.replicate 207 "x")) ];
   };
+  testLevenshtein = {
+    expr = map (p: lib.strings.levenshtein (builtins.elemAt p 0) (builtins.elemAt p 1)) [ [ "kitten" "sitting" ] [ "" "abc" ] [ "abc" "" ] [ "flaw" "lawn" ] [ "same" "same" ] ];
+    expected = [ 3 3 3 2 0 ];
+  };
+  testLevenshteinAtMost = { expr = [ (lib.strings.levenshteinAtMost 2 "enable" "enabel") (lib.strings.levenshteinAtMost 1 "enable" "enabel") (lib.strings.levenshteinAtMost 2 "a" "abcd") ]; expected = [ true false false ]; };
   testAddContextFrom = { expr = builtins.hasContext (lib.addContextFrom "${builtins.toFile "f" "x"}" "y"); expected = true; };
   testSplitStringKeepsContext = { expr = builtins.hasContext (builtins.head (lib.splitString "-" "${builtins.toFile "f" "x"}-y")); expected = true; };
 
@@ -423,6 +428,14 @@ runTests {
   testShowDefsLong = {
     expr = lib.options.showDefs [ { file = "a.nix"; value = lib.range 1 10; } ];
     expected = "\n- In `a.nix':\n    [\n      1\n      2\n      3\n      4\n    ...";
+  };
+  testShowDefsHuge = {
+    expr = lib.options.showDefs [ { file = "a.nix"; value = lib.genAttrs (map toString (lib.range 1 10000)) (n: lib.range 1 1000); } ];
+    expected = "\n- In `a.nix':\n    {\n      \"1\" = [\n        1\n        2\n        3\n    ...";
+  };
+  testShowDefsDeep = {
+    expr = lib.options.showDefs [ { file = "a.nix"; value = lib.fix (self: { a = self; }); } ];
+    expected = "\n- In `a.nix':\n    {\n      a = {\n        a = {\n          a = {\n            a = {\n    ...";
   };
   testMergeEqualOption = { expr = lib.mergeEqualOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 1; } ]; expected = 1; };
   testMergeEqualOptionConflict = testFails (lib.mergeEqualOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 2; } ]);

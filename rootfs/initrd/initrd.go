@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/init/stage1"
+	"github.com/frazil/frazil/internal/faultpoint"
 	"github.com/frazil/frazil/kernel/kmod"
 	"github.com/klauspost/compress/zstd"
 	"github.com/u-root/u-root/pkg/cpio"
@@ -63,7 +64,8 @@ func Build(w io.Writer, opts Options) error {
 	return nil
 }
 
-// BuildFile writes the initrd to path (temp file, fsync, rename).
+// BuildFile writes the initrd to path (temp file, fsync, rename, fsync of
+// the directory): path is never a partial archive.
 func BuildFile(path string, opts Options) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-initrd")
 	if err != nil {
@@ -82,8 +84,14 @@ func BuildFile(path string, opts Options) error {
 		return fmt.Errorf("initrd: %w", err)
 	}
 	os.Chmod(tmp.Name(), 0o444)
+	faultpoint.Hit("initrd.synced")
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("initrd: %w", err)
+	}
+	faultpoint.Hit("initrd.renamed")
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
 	}
 	return nil
 }

@@ -163,6 +163,42 @@ func TestCpioToolReads(t *testing.T) {
 	}
 }
 
+// TestMain runs the test binary as a BuildFile child when
+// INITRD_CHILD_OUT is set (options from INITRD_CHILD_STAGE1/_MODULES).
+func TestMain(m *testing.M) {
+	if out := os.Getenv("INITRD_CHILD_OUT"); out != "" {
+		opts := Options{Stage1: os.Getenv("INITRD_CHILD_STAGE1"), ModulesDir: os.Getenv("INITRD_CHILD_MODULES"), Modules: []string{"fs-ext4"}, Config: stage1.DefaultConfig()}
+		if err := BuildFile(out, opts); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// TestBuildFileCrash kills a child in BuildFile at each fault point: the
+// output is then absent or the complete archive.
+func TestBuildFileCrash(t *testing.T) {
+	opts := testOptions(t, Gzip)
+	want := build(t, opts)
+	for point, exists := range map[string]bool{"initrd.synced": false, "initrd.renamed": true} {
+		out := filepath.Join(t.TempDir(), "initrd")
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "INITRD_CHILD_OUT="+out, "INITRD_CHILD_STAGE1="+opts.Stage1,
+			"INITRD_CHILD_MODULES="+opts.ModulesDir, "FRAZIL_FAULTPOINT="+point)
+		if err := cmd.Run(); err == nil {
+			t.Fatalf("%s: child not killed", point)
+		}
+		got, err := os.ReadFile(out)
+		switch {
+		case !exists && !os.IsNotExist(err):
+			t.Errorf("%s: output exists (%v)", point, err)
+		case exists && !bytes.Equal(got, want):
+			t.Errorf("%s: output is not the complete archive (%d of %d bytes, %v)", point, len(got), len(want), err)
+		}
+	}
+}
+
 func TestMissingModule(t *testing.T) {
 	opts := testOptions(t, None)
 	opts.Modules = []string{"virtio_blk"}
