@@ -37,6 +37,11 @@ func init() {
 	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
+	commands["initrd"] = initrdCommand
+	commands["etc"] = etcCommand
+	commands["toplevel"] = toplevelCommand
+	commands["rebuild"] = rebuildCommand
+	commands["option"] = optionCommand
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
