@@ -36,6 +36,7 @@ func init() {
 	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
+	commands["poweroff"], commands["reboot"], commands["halt"] = powerCommand("poweroff"), powerCommand("reboot"), powerCommand("halt")
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
