@@ -42,6 +42,7 @@ func init() {
 	commands["toplevel"] = toplevelCommand
 	commands["rebuild"] = rebuildCommand
 	commands["option"] = optionCommand
+	commands["poweroff"], commands["reboot"], commands["halt"] = powerCommand("poweroff"), powerCommand("reboot"), powerCommand("halt")
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text
