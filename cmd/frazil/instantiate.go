@@ -155,6 +155,14 @@ func runInstantiate(argv []string) error {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if prof := os.Getenv("FRAZIL_MEMPROFILE"); prof != "" {
+		defer func() {
+			if f, err := os.Create(prof); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	code := instantiate(o, os.Stdin, os.Stdout, os.Stderr)
 	if code != 0 {
 		return exitError(code)
