@@ -313,6 +313,22 @@ func lazyApply(fn, arg Value, pos syntax.Pos) Value {
 	return newThunk(&applyExpr{fn: fn, arg: arg, p: pos}, nil)
 }
 
+// apply2Expr is the delayed application of a function to two arguments.
+type apply2Expr struct {
+	fn, a, b Value
+	p        syntax.Pos
+}
+
+func (a *apply2Expr) eval(ev *Evaluator, _ *Env) Value {
+	return ev.call(ev.call(a.fn, a.a, a.p), a.b, a.p)
+}
+func (a *apply2Expr) pos() syntax.Pos { return a.p }
+
+// lazyApply2 returns a thunk for fn applied to a and b.
+func lazyApply2(fn, a, b Value, pos syntax.Pos) Value {
+	return newThunk(&apply2Expr{fn: fn, a: a, b: b, p: pos}, nil)
+}
+
 // valueExpr is an expression whose value is known (for thunks built by
 // builtins, such as the default of functionArgs).
 type valueExpr struct {
@@ -323,7 +339,8 @@ type valueExpr struct {
 func (c *valueExpr) eval(ev *Evaluator, _ *Env) Value { return ev.force(c.v) }
 func (c *valueExpr) pos() syntax.Pos                  { return c.p }
 
-// call applies fn to one argument.
+// call applies fn to one argument and returns the result in weak head
+// normal form.
 func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
 	fn = ev.force(fn)
 	switch f := fn.(type) {
@@ -370,6 +387,9 @@ func (ev *Evaluator) callN(fn Value, args []Value, pos syntax.Pos) Value {
 func (ev *Evaluator) callBuiltin(b *Builtin, args []Value, pos syntax.Pos) Value {
 	ev.frames = append(ev.frames, frame{kind: frameBuiltin, pos: pos, ref: b})
 	v := b.fn(ev, pos, args)
+	if t, ok := v.(*Thunk); ok {
+		v = ev.forceThunk(t)
+	}
 	ev.frames = ev.frames[:len(ev.frames)-1]
 	return v
 }

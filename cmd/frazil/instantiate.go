@@ -37,6 +37,7 @@ type instantiateOpts struct {
 	readWrite bool
 	findFile  bool
 	lints     syntax.Lints
+	system    string
 }
 
 func (o *instantiateOpts) setLint(flag, value string) error {
@@ -122,7 +123,11 @@ func parseInstantiateArgs(argv []string) (*instantiateOpts, error) {
 			if vals, err = need(&i, 1, a); err == nil {
 				err = o.setLint(a, vals[0])
 			}
-		case "--add-root", "--system":
+		case "--system":
+			if vals, err = need(&i, 1, a); err == nil {
+				o.system = vals[0]
+			}
+		case "--add-root":
 			_, err = need(&i, 1, a)
 		case "--option":
 			_, err = need(&i, 2, a)
@@ -155,6 +160,14 @@ func runInstantiate(argv []string) error {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if prof := os.Getenv("FRAZIL_MEMPROFILE"); prof != "" {
+		defer func() {
+			if f, err := os.Create(prof); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	code := instantiate(o, os.Stdin, os.Stdout, os.Stderr)
 	if code != 0 {
 		return exitError(code)
@@ -171,7 +184,7 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 	if np := os.Getenv("NIX_PATH"); np != "" {
 		search = append(search, splitNixPath(np)...)
 	}
-	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints}
+	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints, System: o.system}
 	fail := func(err error) int {
 		out.Flush()
 		var ee *eval.Error

@@ -22,3 +22,6 @@ builtins.length (builtins.genList (x: throw "lazy") 3)
 ---
 builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x) 100000)
 #=> 4999950000
+---
+let xs = [ (1 + 1) ]; in [ (map (builtins.elemAt xs) [ 0 ]) (builtins.seq 1 (builtins.head xs)) (builtins.mapAttrs (n: builtins.getAttr n) { a = { a = 1; }; }) ]
+#=> [ [ 2 ] 2 { a = 1; } ]
