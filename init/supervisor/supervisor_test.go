@@ -83,6 +83,13 @@ func helper(mode string) int {
 	case "nap":
 		time.Sleep(100 * time.Millisecond)
 		return 0
+	case "pwd":
+		wd, _ := os.Getwd()
+		appendOut("pwd " + wd)
+		return 0
+	case "fail":
+		appendOut("fail " + name)
+		return 4
 	case "chatty":
 		for i := range 20 {
 			fmt.Printf("line %d %s\n", i, strings.Repeat("x", 40))
@@ -450,5 +457,33 @@ func TestReapOrphans(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("orphan never reaped")
+	}
+}
+
+func TestPreStartAndWorkingDirectory(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	pre := func(mode string) []string { return []string{"/usr/bin/env", "SUPERVISOR_HELPER=" + mode, h.bin} }
+	h.start("",
+		h.svc("ok", "pwd", func(s *Spec) {
+			s.Type = TypeOneshot
+			s.WorkingDirectory = dir
+			s.PreStart = [][]string{pre("pwd")}
+		}),
+		h.svc("blocked", "serve", func(s *Spec) {
+			s.PreStart = [][]string{pre("fail")}
+			s.Restart = RestartNo
+		}),
+	)
+	h.waitSettled()
+	events := strings.Join(h.events(), " ")
+	if !strings.Contains(events, "pwd_"+dir+" pwd_"+dir) {
+		t.Errorf("preStart and main should both run in %s: %q", dir, events)
+	}
+	if strings.Contains(events, "start_blocked") {
+		t.Errorf("main process ran after a failed preStart: %q", events)
+	}
+	if st := h.status("blocked"); st.State != StateFailed || st.LastExit != "preStart /usr/bin/env exited with status 4" {
+		t.Errorf("blocked: %+v", st)
 	}
 }
