@@ -216,6 +216,12 @@ func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string, ext
 		args = append(args, "-drive", "file="+disk+",if=virtio,format=raw")
 	}
 	args = append(args, extra...)
+	// BOOTTEST_ICOUNT=N ties the guest clock to executed instructions
+	// (2^N ns each) instead of host time, so boot-time figures do not depend
+	// on the host's load (scripts/boot-time sets it).
+	if shift := os.Getenv("BOOTTEST_ICOUNT"); shift != "" {
+		args = append(args, "-icount", "shift="+shift+",sleep=off")
+	}
 	v := &vm{t: t, cmd: exec.Command(qemu, args...), args: append([]string{qemu}, args...), lines: make(chan line, 1000), done: make(chan error, 1)}
 	stdout, err := v.cmd.StdoutPipe()
 	if err != nil {

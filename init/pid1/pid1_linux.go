@@ -39,6 +39,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -175,10 +176,16 @@ func (s *system) runSteps(steps []step) {
 	}
 }
 
-// startBackground starts the background chains.
+// startBackground starts the background chains, each on its own thread
+// at a lower priority (nice 10): on a single CPU, loading kernel modules
+// would otherwise delay activation and the services' start.
 func (s *system) startBackground() error {
 	for _, chain := range backgroundChains {
-		s.goSafe("boot "+chain[0].name, func() { s.runSteps(chain) })
+		s.goSafe("boot "+chain[0].name, func() {
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+			unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10)
+			s.runSteps(chain)
+		})
 	}
 	return nil
 }
