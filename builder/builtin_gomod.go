@@ -64,8 +64,7 @@ func parseGoSum(goSum string) ([]goModFile, error) {
 		if v, ok := strings.CutSuffix(f.version, "/go.mod"); ok {
 			f.version, f.ext = v, ".mod"
 		}
-		if !strings.HasPrefix(f.version, "v") || strings.ContainsAny(f.module+f.version, "\\") ||
-			strings.Contains(f.module, "..") || strings.Contains(f.version, "/") {
+		if !validModulePath(f.module) || !validVersion(f.version) {
 			return nil, fmt.Errorf("go.sum:%d: bad module or version in %q", line, sc.Text())
 		}
 		seen[f] = true
@@ -79,6 +78,25 @@ func parseGoSum(goSum string) ([]goModFile, error) {
 		return a.module+" "+a.version+a.ext < b.module+" "+b.version+b.ext
 	})
 	return files, nil
+}
+
+// validModulePath accepts the module paths the go command accepts:
+// slash-separated non-empty elements of letters, digits and "-._~+",
+// none of them "." or "..".
+func validModulePath(m string) bool {
+	for _, elem := range strings.Split(m, "/") {
+		if elem == "" || elem == "." || elem == ".." || strings.Trim(elem, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// validVersion accepts semantic versions as go.sum writes them
+// ("v1.2.3", "v0.0.0-2024…-abc", "v2.0.0+incompatible").
+func validVersion(v string) bool {
+	return len(v) > 1 && v[0] == 'v' && v != "v." && v != "v.." &&
+		strings.Trim(v[1:], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.+") == ""
 }
 
 // escapeModulePath escapes upper-case letters as the module proxy

@@ -15,7 +15,7 @@ import (
 func allPackagesExpr(b testing.TB) string {
 	var parts []string
 	for _, system := range systems {
-		parts = append(parts, fmt.Sprintf("(with import %s/pkgs { system = %q; }; [ %s ])", repoRoot(b), system, strings.Join(packageAttrs, " ")))
+		parts = append(parts, fmt.Sprintf("(with import %s/pkgs { system = %q; }; [ %s ])", repoRoot(b), system, strings.Join(attrsOf(system), " ")))
 	}
 	return "[ " + strings.Join(parts, " ") + " ]"
 }
