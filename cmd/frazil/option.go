@@ -176,8 +176,8 @@ func printOptionJSON(w io.Writer, info *optionInfo) error {
 	} else {
 		out["type"] = info.Type
 		out["description"] = strings.TrimSpace(info.Description)
-		out["declarations"] = nonNil(info.Declarations)
-		out["definitions"] = nonNil(info.Definitions)
+		out["declarations"] = orEmpty(info.Declarations)
+		out["definitions"] = orEmpty(info.Definitions)
 		out["readOnly"] = info.ReadOnly
 		if info.Default != nil {
 			out["default"] = *info.Default
@@ -192,7 +192,7 @@ func printOptionJSON(w io.Writer, info *optionInfo) error {
 	return enc.Encode(out)
 }
 
-func nonNil(l []string) []string {
+func orEmpty(l []string) []string {
 	if l == nil {
 		return []string{}
 	}
