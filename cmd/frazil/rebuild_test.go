@@ -57,6 +57,8 @@ func TestRebuildErrors(t *testing.T) {
 			[]string{"The option `networking.hostName' has conflicting definition values", "In `FILE/other.nix:2': \"two\"", "In `FILE/configuration.nix:4': \"one\""}},
 		{"failed assertion", map[string]string{"configuration.nix": "{ ... }:\n{\n  users.users.bob.home = \"/home/bob\";\n}\n"},
 			[]string{"Failed assertions:", "- users.users.bob: exactly one of isNormalUser and isSystemUser must be set \\(defined in `FILE/configuration.nix:3'\\)"}},
+		{"assertion in the configuration", map[string]string{"configuration.nix": "{ config, ... }:\n{\n  assertions = [\n    { assertion = config.networking.hostName != \"frazil\"; message = \"set networking.hostName\"; }\n  ];\n}\n"},
+			[]string{"Failed assertions:\n       - set networking.hostName \\(defined in `FILE/configuration.nix:3'\\)"}},
 		{"service assertion", map[string]string{"configuration.nix": "{\n  systemd.services.web.serviceConfig.Type = \"forking\";\n  systemd.services.web.script = \"x\";\n}\n"},
 			[]string{"Failed assertions:", "systemd.services.web.serviceConfig.Type = \"forking\" is not supported \\(defined in `FILE/configuration.nix:2'\\)"}},
 		{"syntax error", map[string]string{"configuration.nix": "{ ... }:\n{\n  networking.hostName = \"x\"\n  boot.loader.timeout = 3;\n}\n"},

@@ -29,11 +29,19 @@ let
     extraLinks = config.system.extraLinks;
   };
 
-  # lib.asserts.checkOptionAssertions names the file and line of each
-  # failed assertion; older libraries have checkAssertWarn only.
+  # Failed assertions, each with where it was defined when that was the
+  # configuration rather than one of Frazil's modules (whose messages say
+  # where the offending definition is themselves).
+  ownFile = f: lib.hasPrefix (toString ./..) (toString f);
+  located = concatMap
+    (def: map (a: a // { where = if ownFile def.file then "" else " (defined in `${lib.options.showDefLocation def}')"; })
+      (concatMap lib.modules.dischargeProperties (lib.toList def.value)))
+    options.assertions.definitionsWithLocations;
+  failed = filter (a: !a.assertion) located;
   checked =
-    if lib.asserts ? checkOptionAssertions then lib.asserts.checkOptionAssertions options toplevel
-    else lib.asserts.checkAssertWarn config.assertions config.warnings toplevel;
+    if failed != [ ]
+    then throw "\nFailed assertions:\n${concatMapStringsSep "\n" (a: "- ${a.message}${a.where}") failed}"
+    else lib.trivial.showWarnings config.warnings toplevel;
 in
 {
   options.system.extraLinks = mkOption {
