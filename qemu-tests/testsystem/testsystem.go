@@ -446,3 +446,20 @@ func copyFile(src, dst string) error {
 	}
 	return os.WriteFile(dst, data, st.Mode().Perm())
 }
+
+// Minimal is the smallest useful test system: a web service answering
+// "frazil minimal", a root shell on the serial console, the ESP on /boot
+// and the power button; no tools beyond sh and frazil.
+func Minimal(p Programs) Generation {
+	web := p.Service("web", "web", ":80", "frazil minimal")
+	web.Restart = supervisor.RestartAlways
+	return Generation{
+		Label:    "minimal",
+		Services: []supervisor.Spec{ConsoleService(), web},
+		Activation: activation.Data{
+			KernelModules: []string{"button", "evdev", "virtio_net"},
+			Network:       UserNetwork(),
+			FileSystems:   []activation.FileSystem{ESP()},
+		},
+	}
+}
