@@ -191,4 +191,3 @@ func printOptionJSON(w io.Writer, info *optionInfo) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
 }
-
