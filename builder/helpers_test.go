@@ -16,6 +16,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(crashChildEnv) != "" {
+		os.Exit(crashChild())
+	}
 	code := m.Run()
 	if testBinDir != "" {
 		os.RemoveAll(testBinDir)

@@ -45,9 +45,9 @@ const sandboxEnvVar = "FRAZIL_SANDBOX_INIT"
 // ExitError is a builder's non-zero exit status.
 type ExitError struct{ Code int }
 
-func (e *ExitError) Error() string { return fmt.Sprintf("builder failed with exit code %d", e.Code) }
+func (e *ExitError) Error() string { return fmt.Sprintf("failed with exit code %d", e.Code) }
 
 // TimeoutError is returned for a builder that ran longer than allowed.
 type TimeoutError struct{ After time.Duration }
 
-func (e *TimeoutError) Error() string { return fmt.Sprintf("builder timed out after %v", e.After) }
+func (e *TimeoutError) Error() string { return fmt.Sprintf("timed out after %v", e.After) }

@@ -35,31 +35,31 @@ func prepareRoot(spec *sandboxSpec) error {
 	store := filepath.Join(spec.Root, "nix/store")
 	for _, d := range []string{store, filepath.Join(spec.Root, "etc"), filepath.Join(spec.Root, "tmp")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("prepare sandbox: %w", err)
+			return fmt.Errorf("could not start: prepare sandbox: %w", err)
 		}
 	}
 	// The builder may create its outputs (and only scratch files besides)
 	// in the store directory; the sticky bit keeps it from removing
 	// anything it did not create.
 	if err := os.Chown(store, 0, spec.GID); err != nil {
-		return fmt.Errorf("prepare sandbox: %w", err)
+		return fmt.Errorf("could not start: prepare sandbox: %w", err)
 	}
 	if err := os.Chmod(store, 0o1775); err != nil {
-		return fmt.Errorf("prepare sandbox: %w", err)
+		return fmt.Errorf("could not start: prepare sandbox: %w", err)
 	}
 	if err := os.Chmod(filepath.Join(spec.Root, "tmp"), 0o1777); err != nil {
-		return fmt.Errorf("prepare sandbox: %w", err)
+		return fmt.Errorf("could not start: prepare sandbox: %w", err)
 	}
 	for name, content := range etcFiles {
 		if err := os.WriteFile(filepath.Join(spec.Root, "etc", name), []byte(content), 0o444); err != nil {
-			return fmt.Errorf("prepare sandbox: %w", err)
+			return fmt.Errorf("could not start: prepare sandbox: %w", err)
 		}
 	}
 	if spec.Network {
 		for _, name := range networkEtcFiles {
 			if b, err := os.ReadFile(filepath.Join("/etc", name)); err == nil {
 				if err := os.WriteFile(filepath.Join(spec.Root, "etc", name), b, 0o444); err != nil {
-					return fmt.Errorf("prepare sandbox: %w", err)
+					return fmt.Errorf("could not start: prepare sandbox: %w", err)
 				}
 			}
 		}
@@ -72,20 +72,20 @@ func prepareRoot(spec *sandboxSpec) error {
 // the sandbox could not be set up.
 func runSandbox(ctx context.Context, spec *sandboxSpec) error {
 	if os.Geteuid() != 0 {
-		return fmt.Errorf("sandboxed builds need root (mount and PID namespaces)")
+		return fmt.Errorf("could not start: sandboxed builds need root (mount and PID namespaces)")
 	}
 	if err := prepareRoot(spec); err != nil {
 		return err
 	}
 	specR, specW, err := os.Pipe()
 	if err != nil {
-		return fmt.Errorf("sandbox: %w", err)
+		return fmt.Errorf("could not start: %w", err)
 	}
 	defer specW.Close()
 	errR, errW, err := os.Pipe()
 	if err != nil {
 		specR.Close()
-		return fmt.Errorf("sandbox: %w", err)
+		return fmt.Errorf("could not start: %w", err)
 	}
 	defer errR.Close()
 
@@ -94,7 +94,7 @@ func runSandbox(ctx context.Context, spec *sandboxSpec) error {
 	specR.Close()
 	errW.Close()
 	if err != nil {
-		return fmt.Errorf("sandbox: start: %w", err)
+		return fmt.Errorf("could not start: %w", err)
 	}
 	return waitSandbox(ctx, cmd, spec, specW, errR)
 }
@@ -144,13 +144,13 @@ func waitSandbox(ctx context.Context, cmd *exec.Cmd, spec *sandboxSpec, specW, e
 	waitErr := cmd.Wait()
 	switch {
 	case len(setupMsg) > 0:
-		return fmt.Errorf("sandbox setup: %s", setupMsg)
+		return fmt.Errorf("could not start: sandbox setup: %s", setupMsg)
 	case encErr != nil && waitErr == nil:
-		return fmt.Errorf("sandbox: sending the spec: %w", encErr)
+		return fmt.Errorf("could not start: sending the sandbox spec: %w", encErr)
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && spec.Timeout > 0:
 		return &TimeoutError{spec.Timeout}
 	case ctx.Err() != nil:
-		return fmt.Errorf("builder stopped: %w", ctx.Err())
+		return fmt.Errorf("was stopped: %w", ctx.Err())
 	}
 	return exitError(waitErr)
 }
@@ -164,7 +164,7 @@ func exitError(err error) error {
 	ws, ok := ee.Sys().(syscall.WaitStatus)
 	switch {
 	case ok && ws.Signaled():
-		return fmt.Errorf("builder was killed by signal %d (%v)", ws.Signal(), ws.Signal())
+		return fmt.Errorf("was killed by signal %d (%v)", ws.Signal(), ws.Signal())
 	case ok:
 		return &ExitError{Code: ws.ExitStatus()}
 	}

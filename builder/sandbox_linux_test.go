@@ -28,7 +28,7 @@ type sandboxFixture struct {
 	log         *bytes.Buffer
 }
 
-func newSandboxFixture(t *testing.T, args ...string) *sandboxFixture {
+func newSandboxFixture(t testing.TB, args ...string) *sandboxFixture {
 	t.Helper()
 	testutil.RequireRoot(t)
 	tb := testBuilder(t)

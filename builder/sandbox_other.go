@@ -9,5 +9,5 @@ import (
 )
 
 func runSandbox(ctx context.Context, spec *sandboxSpec) error {
-	return fmt.Errorf("building is not supported on %s (it needs Linux namespaces)", runtime.GOOS)
+	return fmt.Errorf("could not start: building is not supported on %s (it needs Linux namespaces)", runtime.GOOS)
 }

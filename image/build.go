@@ -26,7 +26,7 @@ type Options struct {
 	Arch              bootloader.Arch     // default: the current toplevel's system file
 	Firmware          bootloader.Firmware // default: BIOS and UEFI on x86, UEFI elsewhere
 	FreeSpace         int64               // free bytes in the root file system
-	ESPSize           int64               // default: room for the kernels twice over, at least MinESPSize
+	ESPSize           int64               // default: room for the boot files twice over, at least MinESPSize
 	Menu              bootloader.MenuOptions
 	// Time stamps non-store files and a Toplevel's generation; default
 	// $SOURCE_DATE_EPOCH, else now.
@@ -231,11 +231,11 @@ func (o *Options) write(stage string, prof *generations.Profile, t *tree) (*Resu
 	}
 	espSize := o.ESPSize
 	if espSize == 0 {
-		espSize = max(MinESPSize, 2*bootFiles+16*mib)
+		espSize = max(MinESPSize, 2*bootFiles+4*mib)
 	}
 	data := t.dataSize()
-	inodes := alignUp(int64(len(t.nodes))*2+2048, 8192)
-	rootSize := (data*21/20+inodes*256+2*mib+o.FreeSpace)*33/32 + 4*mib
+	inodes := inodeCount(len(t.nodes))
+	rootSize := (data*21/20+inodes*256+mib+o.FreeSpace)*33/32 + 4*mib
 	l := NewLayout(o.Seed, o.Firmware&bootloader.BIOS != 0, espSize, rootSize)
 	volID := espVolumeID(o.Seed)
 	if err := o.writeDisk(l, bl, espDir, volID, t, data+bootFiles); err != nil {
@@ -274,13 +274,13 @@ func (o *Options) writeDisk(l Layout, bl bootloader.Bootloader, esp bootloader.D
 	if err := writeESP(b, f, l.ESP, string(esp), volID, pr); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
-	if err := fixFAT32(f, f, l.ESP.Offset, o.Time); err != nil {
+	if err := fixFAT32(f, f, l.ESP.Offset, l.ESP.Size, o.Time); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
 	if _, err := writeExt4(b, l.Root, t, o.Seed, pr); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
-	if err := normaliseExt4(f, f, l.Root.Offset, o.Seed, o.Time); err != nil {
+	if err := normaliseExt4(f, f, l.Root.Offset, l.Root.Size, o.Seed, o.Time); err != nil {
 		return fmt.Errorf("image: %w", err)
 	}
 	pr.finish()

@@ -19,7 +19,7 @@ const RootLabel = "frazil-root"
 // writeExt4 creates an ext4 file system in the partition and writes the tree.
 func writeExt4(b backend.Storage, part Part, t *tree, seed string, pr *progress) (*ext4.FileSystem, error) {
 	id := uuid.MustParse(guid(seed, "root-fs"))
-	inodes := uint32(alignUp(int64(len(t.nodes))*2+2048, 8192))
+	inodes := uint32(inodeCount(len(t.nodes)))
 	fsys, err := ext4.Create(b, part.Size, part.Offset, sector, &ext4.Params{
 		UUID: &id, VolumeName: RootLabel, SectorsPerBlock: 8, InodeCount: inodes,
 		Features: []ext4.FeatureOpt{ext4.WithFeatureReservedGDTBlocksForExpansion(false)},
@@ -41,6 +41,10 @@ func writeExt4(b backend.Storage, part Part, t *tree, seed string, pr *progress)
 	}
 	return fsys, nil
 }
+
+// inodeCount is the number of inodes for a tree of n entries: twice as
+// many, for what the device adds later, and at least 1024.
+func inodeCount(n int) int64 { return alignUp(int64(n)*2+512, 1024) }
 
 // rel turns an image path into go-diskfs's form (no leading slash).
 func rel(p string) string { return strings.TrimPrefix(p, "/") }
@@ -104,11 +108,11 @@ type ext4Geometry struct {
 	firstDataBlock, journalInum         int64
 }
 
-// normaliseExt4 overwrites what go-diskfs fills from the clock or a random
+// normaliseExt4, for the ext4 file system of size bytes at off, overwrites what go-diskfs fills from the clock or a random
 // source so that the same tree gives the same bytes: superblock times and
 // hash seed (every copy), the journal's UUID, and every in-use inode's
 // atime/ctime/crtime (set to its mtime; reserved inodes get mtime too).
-func normaliseExt4(f io.ReaderAt, w io.WriterAt, off int64, seed string, tm time.Time) error {
+func normaliseExt4(f io.ReaderAt, w io.WriterAt, off, size int64, seed string, tm time.Time) error {
 	sb := make([]byte, 1024)
 	if _, err := f.ReadAt(sb, off+1024); err != nil {
 		return fmt.Errorf("normalise ext4: %w", err)
@@ -128,6 +132,12 @@ func normaliseExt4(f io.ReaderAt, w io.WriterAt, off int64, seed string, tm time
 		g.descSize = int64(le16(sb, 0xfe))
 	}
 	blocks := int64(le32(sb, 0x4))
+	if blocks*g.blockSize > size {
+		return fmt.Errorf("normalise ext4: %d blocks do not fit %d bytes", blocks, size)
+	}
+	if err := g.check(blocks); err != nil {
+		return fmt.Errorf("normalise ext4: %w", err)
+	}
 	g.groups = (blocks - g.firstDataBlock + g.blocksPerGp - 1) / g.blocksPerGp
 	if err := normaliseInodes(f, w, off, g, tm); err != nil {
 		return err
@@ -136,4 +146,26 @@ func normaliseExt4(f io.ReaderAt, w io.WriterAt, off int64, seed string, tm time
 		return err
 	}
 	return normaliseSuperblocks(f, w, off, g, seed, tm)
+}
+
+// check rejects superblock values this package never writes, so that a
+// corrupt or foreign file system cannot make it allocate or index wildly.
+func (g ext4Geometry) check(blocks int64) error {
+	switch {
+	case g.blockSize < 1024 || g.blockSize > 65536:
+		return fmt.Errorf("block size %d out of range", g.blockSize)
+	case g.inodeSize < 128 || g.inodeSize > g.blockSize || g.inodeSize&(g.inodeSize-1) != 0:
+		return fmt.Errorf("inode size %d out of range", g.inodeSize)
+	case g.descSize < 32 || g.descSize > 1024:
+		return fmt.Errorf("group descriptor size %d out of range", g.descSize)
+	case g.blocksPerGp <= 0 || g.blocksPerGp > 8*g.blockSize:
+		return fmt.Errorf("%d blocks per group out of range", g.blocksPerGp)
+	case g.inodesPerGroup <= 0 || g.inodesPerGroup > 8*g.blockSize || g.inodesPerGroup%8 != 0:
+		return fmt.Errorf("%d inodes per group out of range", g.inodesPerGroup)
+	case blocks <= g.firstDataBlock || g.firstDataBlock > 1:
+		return fmt.Errorf("%d blocks, first data block %d", blocks, g.firstDataBlock)
+	case g.journalInum < 0 || g.journalInum > 11:
+		return fmt.Errorf("journal inode %d", g.journalInum)
+	}
+	return nil
 }

@@ -101,6 +101,9 @@ func normaliseJournal(f io.ReaderAt, w io.WriterAt, off int64, geo ext4Geometry,
 	if _, err := f.ReadAt(ino, off+itab*geo.blockSize+idx*geo.inodeSize); err != nil {
 		return fmt.Errorf("normalise ext4: journal inode: %w", err)
 	}
+	if geo.journalInum == 0 || geo.inodeSize < inoBlock+24 {
+		return nil
+	}
 	eh := ino[inoBlock:]
 	if le16(eh, 0) != 0xf30a || le16(eh, 2) == 0 || le16(eh, 6) != 0 {
 		return fmt.Errorf("normalise ext4: journal inode has no leaf extent")

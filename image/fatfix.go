@@ -16,7 +16,7 @@ type fatGeometry struct {
 	fsInfoSector          int64
 }
 
-func readFATGeometry(r io.ReaderAt, off int64) (fatGeometry, error) {
+func readFATGeometry(r io.ReaderAt, off, size int64) (fatGeometry, error) {
 	bs := make([]byte, 512)
 	if _, err := r.ReadAt(bs, off); err != nil {
 		return fatGeometry{}, fmt.Errorf("fat32: boot sector: %w", err)
@@ -27,23 +27,29 @@ func readFATGeometry(r io.ReaderAt, off int64) (fatGeometry, error) {
 	nfats := int64(bs[0x10])
 	total := int64(binary.LittleEndian.Uint32(bs[0x20:]))
 	fatSz := int64(binary.LittleEndian.Uint32(bs[0x24:]))
-	if bps != 512 || spc == 0 || nfats == 0 || fatSz == 0 {
+	if bps != 512 || spc == 0 || spc&(spc-1) != 0 || nfats == 0 || nfats > 2 || fatSz == 0 || fatSz > total || reserved == 0 || total*bps > size {
 		return fatGeometry{}, fmt.Errorf("fat32: not a FAT32 boot sector at %d", off)
 	}
 	g := fatGeometry{off: off, clusterSize: bps * spc, fatOff: reserved * bps, fatSize: fatSz * bps,
 		rootCluster: binary.LittleEndian.Uint32(bs[0x2c:]), fsInfoSector: int64(binary.LittleEndian.Uint16(bs[0x30:]))}
 	g.dataOff = (reserved + nfats*fatSz) * bps
+	if total*bps <= g.dataOff {
+		return fatGeometry{}, fmt.Errorf("fat32: no data region")
+	}
 	g.clusters = uint32((total*bps - g.dataOff) / g.clusterSize)
+	if int64(g.clusters+2)*4 > g.fatSize {
+		return fatGeometry{}, fmt.Errorf("fat32: %d clusters do not fit a %d-byte FAT", g.clusters, g.fatSize)
+	}
 	return g, nil
 }
 
-// fixFAT32 repairs what go-diskfs's FAT32 writer leaves for fsck.vfat to
+// fixFAT32, for the FAT32 file system of size bytes at off, repairs what go-diskfs's FAT32 writer leaves for fsck.vfat to
 // complain about and makes it reproducible: every directory entry gets the
 // fixed time tm, ".." entries of top-level directories point at cluster 0
 // as the specification requires, and the FSInfo sector gets the real free
 // cluster count and next-free hint.
-func fixFAT32(f io.ReaderAt, w io.WriterAt, off int64, tm time.Time) error {
-	g, err := readFATGeometry(f, off)
+func fixFAT32(f io.ReaderAt, w io.WriterAt, off, size int64, tm time.Time) error {
+	g, err := readFATGeometry(f, off, size)
 	if err != nil {
 		return err
 	}
@@ -60,7 +66,7 @@ func fixFAT32(f io.ReaderAt, w io.WriterAt, off int64, tm time.Time) error {
 func (g fatGeometry) chain(fat []byte, c uint32) ([]uint32, error) {
 	var out []uint32
 	for c >= 2 && c < 0x0ffffff8 {
-		if len(out) > int(g.clusters) || int64(c)*4+4 > int64(len(fat)) {
+		if len(out) > int(g.clusters) || c >= g.clusters+2 {
 			return nil, fmt.Errorf("fat32: broken cluster chain at %d", c)
 		}
 		out = append(out, c)

@@ -2,10 +2,13 @@ package image
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +126,57 @@ func TestImageFirmwareLayout(t *testing.T) {
 	_, _, res := buildTestImage(t, t.TempDir(), []string{"g1"}, Options{FreeSpace: 4 << 20, Firmware: bootloader.UEFI})
 	if res.Layout.BIOSBoot != nil {
 		t.Errorf("UEFI-only image has a BIOS boot partition")
+	}
+}
+
+// TestImageLargeTree writes a store path that exercises the ext4 writer:
+// a directory of 1500 entries, deep nesting, a 20 MiB file, long and short
+// symlinks, empty and executable files; e2fsck must pass and debugfs must
+// read back exactly the source tree.
+func TestImageLargeTree(t *testing.T) {
+	e2fsck := testutil.RequireTool(t, "e2fsck", "apt-get install e2fsprogs")
+	debugfs := testutil.RequireTool(t, "debugfs", "apt-get install e2fsprogs")
+	testutil.RequireTool(t, "grub-mkimage", "make setup")
+	dir := t.TempDir()
+	store := filepath.Join(dir, "store")
+	big := "/nix/store/" + strings.Repeat("b", 32) + "-big"
+	src := filepath.Join(store, big)
+	os.MkdirAll(filepath.Join(src, "many"), 0o755)
+	for i := 0; i < 1500; i++ {
+		os.WriteFile(filepath.Join(src, "many", fmt.Sprintf("file-with-a-longish-name-%04d", i)), []byte(fmt.Sprint(i)), 0o644)
+	}
+	deep := src
+	for i := 0; i < 30; i++ {
+		deep = filepath.Join(deep, fmt.Sprintf("d%d", i))
+	}
+	os.MkdirAll(deep, 0o755)
+	os.WriteFile(filepath.Join(deep, "leaf"), []byte("leaf\n"), 0o644)
+	data := make([]byte, 20<<20)
+	rand.New(rand.NewSource(1)).Read(data)
+	os.WriteFile(filepath.Join(src, "blob"), data, 0o644)
+	os.WriteFile(filepath.Join(src, "empty"), nil, 0o644)
+	os.WriteFile(filepath.Join(src, "tool"), []byte("#!/bin/sh\n"), 0o755)
+	os.Symlink("blob", filepath.Join(src, "short"))
+	os.Symlink(strings.Repeat("x/", 60)+"target", filepath.Join(src, "long"))
+	top := imagetest.Toplevel(t, store, imagetest.Generation{Label: "big", Kernel: imagetest.Kernel(t), Initrd: []byte("i")})
+	os.Symlink(big, filepath.Join(store, top, "sw"))
+	res, err := Build(Options{StoreRoot: store, Toplevel: top, Output: filepath.Join(dir, "disk.img"), FreeSpace: 4 << 20, Time: testTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := extract(t, filepath.Join(dir, "disk.img"), res.Layout.Root)
+	if out, err := exec.Command(e2fsck, "-fn", root).CombinedOutput(); err != nil {
+		t.Fatalf("e2fsck -fn: %v\n%s", err, out)
+	}
+	back := t.TempDir()
+	if out, err := exec.Command(debugfs, "-R", "rdump "+big+" "+back, root).CombinedOutput(); err != nil {
+		t.Fatalf("debugfs rdump: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("diff", "-r", "--no-dereference", src, filepath.Join(back, filepath.Base(big))).CombinedOutput(); err != nil {
+		t.Errorf("the tree read back differs: %v\n%s", err, out)
+	}
+	out, _ := exec.Command(debugfs, "-R", "stat "+big+"/tool", root).CombinedOutput()
+	if !bytes.Contains(out, []byte("Mode:  0555")) {
+		t.Errorf("executable store file is not 0555:\n%s", out)
 	}
 }

@@ -50,7 +50,7 @@ func guid(seed, name string) string {
 }
 
 // NewLayout places the partitions 1 MiB-aligned: BIOS boot (if bios), ESP,
-// root; the disk ends after the backup GPT.
+// root; the disk ends right after the backup GPT.
 func NewLayout(seed string, bios bool, espSize, rootSize int64) Layout {
 	l := Layout{DiskGUID: guid(seed, "disk")}
 	off := int64(mib)
@@ -62,7 +62,7 @@ func NewLayout(seed string, bios bool, espSize, rootSize int64) Layout {
 	off += l.ESP.Size
 	l.Root = Part{Name: "frazil-root", Offset: off, Size: alignUp(rootSize, mib), Type: typeLinux, GUID: guid(seed, "root")}
 	off += l.Root.Size
-	l.Size = alignUp(off+gptTail, mib)
+	l.Size = off + gptTail
 	return l
 }
 

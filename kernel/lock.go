@@ -23,6 +23,7 @@ type LockEntry struct {
 	Package       string `json:"package"`       // linux-image-6.1.0-9-amd64
 	Version       string `json:"version"`       // Debian package version
 	DebSHA256     string `json:"debSha256"`     // hex sha256 of the .deb
+	Filename      string `json:"filename"`      // the .deb's path in the archive (pool/main/…), for debian: URLs
 	KernelVersion string `json:"kernelVersion"` // module directory name
 	NarHash       string `json:"narHash"`       // sha256:<nix32> of the imported tree
 	StorePath     string `json:"storePath"`     // its fixed-output store path
@@ -126,6 +127,28 @@ func ResolveMeta(arch string) (string, error) {
 	return m[1], nil
 }
 
+// ArchiveFilename asks apt where pkg:arch=version lives in the archive
+// (its Filename field, e.g. pool/main/l/linux-signed-amd64/….deb), so that
+// the package can later be fetched from any configured mirror.
+func ArchiveFilename(pkg, version, arch string) (string, error) {
+	spec := pkg + ":" + arch + "=" + version
+	out, err := exec.Command("apt-cache", "show", spec).Output()
+	if err != nil {
+		return "", fmt.Errorf("apt-cache show %s: %w", spec, err)
+	}
+	return parseFilename(spec, out)
+}
+
+// parseFilename returns the first Filename field of apt-cache show output.
+func parseFilename(spec string, out []byte) (string, error) {
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "Filename: "); ok && strings.HasSuffix(v, ".deb") {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("apt-cache show %s: no Filename field", spec)
+}
+
 // Download fetches pkg:arch (=version when version is set) into dir with
 // apt-get download and returns the .deb's path.
 func Download(pkg, version, arch, dir string) (string, error) {
@@ -183,6 +206,9 @@ func LockCurrent(arch, cacheDir string, progress io.Writer) (LockEntry, *Tree, e
 	}
 	e := LockEntry{Arch: arch, Package: pkg, Version: debVersion(deb)}
 	if e.DebSHA256, err = FileSHA256(deb); err != nil {
+		return LockEntry{}, nil, err
+	}
+	if e.Filename, err = ArchiveFilename(pkg, e.Version, arch); err != nil {
 		return LockEntry{}, nil, err
 	}
 	fmt.Fprintf(progress, "kernel: importing %s\n", filepath.Base(deb))

@@ -1,7 +1,7 @@
 # Assertions with messages, and the assertion/warning check of NixOS.
 { lib }:
 let
-  inherit (builtins) filter map concatStringsSep elem;
+  inherit (builtins) filter map concatMap concatStringsSep elem;
 in
 rec {
   # Throws msg unless pred holds; returns true.
@@ -26,4 +26,20 @@ rec {
     if failed != [ ]
     then throw "\nFailed assertions:\n${concatStringsSep "\n" (map (x: "- ${x}") failed)}"
     else lib.trivial.showWarnings warnings val;
+
+  # checkAssertWarn for a module evaluation, given its `options` (which
+  # must declare assertions and warnings as NixOS does): each failed
+  # assertion is shown with the file and line of the module that defined
+  # it: "- message (defined in `/etc/nixos/web.nix:12')".
+  checkOptionAssertions = options: val:
+    let
+      located = concatMap
+        (def: map (a: a // { location = lib.options.showDefLocation def; })
+          (concatMap lib.modules.dischargeProperties def.value))
+        options.assertions.definitionsWithLocations;
+      failed = filter (a: !a.assertion) located;
+    in
+    if failed != [ ]
+    then throw "\nFailed assertions:\n${concatStringsSep "\n" (map (a: "- ${a.message} (defined in `${a.location}')") failed)}"
+    else lib.trivial.showWarnings options.warnings.value val;
 }

@@ -2,7 +2,7 @@
 { lib }:
 let
   inherit (builtins)
-    attrNames attrValues listToAttrs mapAttrs isAttrs isList length head tail
+    attrNames attrValues listToAttrs mapAttrs isAttrs length head tail
     elemAt concatMap foldl' filter map zipAttrsWith catAttrs removeAttrs
     intersectAttrs concatStringsSep;
 in

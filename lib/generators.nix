@@ -3,8 +3,8 @@
 { lib }:
 let
   inherit (builtins)
-    isInt isFloat isString isBool isList isAttrs isPath isFunction concatStringsSep
-    attrNames map length filter split functionArgs elem mapAttrs addErrorContext;
+    isInt isFloat isString isList isAttrs isPath isFunction concatStringsSep
+    map length filter split elem mapAttrs addErrorContext;
   inherit (lib.strings) escape escapeNixIdentifier;
   inherit (lib.attrsets) mapAttrsToList;
 in

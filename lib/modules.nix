@@ -17,15 +17,15 @@
 { lib }:
 let
   inherit (builtins)
-    isAttrs isList isString isBool isFunction length head tail filter map concatMap
-    concatLists concatStringsSep foldl' all any elem attrNames mapAttrs zipAttrsWith
-    removeAttrs listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort
-    typeOf seq substring functionArgs;
+    isAttrs isList isString isBool length head tail filter map concatMap concatLists
+    concatStringsSep foldl' all any attrNames mapAttrs zipAttrsWith removeAttrs
+    listToAttrs genericClosure addErrorContext unsafeGetAttrPos sort typeOf seq
+    substring;
   inherit (lib.options)
     isOption mkOption showOption showFiles showDefs unknownModule;
   inherit (lib.lists) imap1 reverseList optional;
   inherit (lib.attrsets) setAttrByPath getAttrFromPath attrByPath mapAttrsRecursiveCond recursiveUpdate optionalAttrs;
-  inherit (lib.trivial) warnIf throwIfNot min;
+  inherit (lib.trivial) warnIf min;
 
   types = lib.types;
 
@@ -36,6 +36,32 @@ let
     in if p != null && p.file == file then p.line else null;
 
   isProperty = v: isAttrs v && v ? _type;
+
+  # The options every evaluation has (shared by all evaluations).
+  internalOptions = {
+    _module.args = lib.options.mkOption {
+      type = types.lazyAttrsOf types.raw;
+      internal = true;
+      description = "Additional arguments passed to each module, besides lib, config, options and specialArgs (pkgs in NixOS). Not usable in imports: use specialArgs for that.";
+    };
+    _module.check = lib.options.mkOption {
+      type = types.bool;
+      internal = true;
+      default = true;
+      description = "Whether to check that every defined option is declared.";
+    };
+    _module.freeformType = lib.options.mkOption {
+      type = types.nullOr types.optionType;
+      internal = true;
+      default = null;
+      description = "A type for definitions that match no declared option; they are merged with it into config.";
+    };
+    _module.specialArgs = lib.options.mkOption {
+      readOnly = true;
+      internal = true;
+      description = "The specialArgs given to evalModules.";
+    };
+  };
 in
 rec {
   ## Priorities and properties
@@ -211,6 +237,19 @@ rec {
   # options a mkOption set): at most one may set each of default, example,
   # description, apply, and types must merge.
   mergeOptionDecls = loc: opts:
+    if tail opts == [ ] then
+      # The common case, without the fold.
+      let
+        opt = head opts;
+        subModules = opt.options.type.getSubModules or null;
+      in
+      opt.options // {
+        inherit loc;
+        declarations = [ opt._file ];
+        declarationPositions = [ (declarationPosition opt) ];
+        options = if subModules != null then map (setDefaultModuleLocation opt._file) subModules else [ ];
+      }
+    else
     foldl'
       (res: opt:
         let
@@ -231,12 +270,17 @@ rec {
           in
           opt.options // res // {
             declarations = res.declarations ++ [ opt._file ];
-            declarationPositions = res.declarationPositions
-              ++ [ (if opt.pos != null then opt.pos else { file = opt._file; line = null; column = null; }) ];
+            declarationPositions = res.declarationPositions ++ [ (declarationPosition opt) ];
             inherit options;
           } // optionalAttrs (bothHave "type") { type = mergedType; })
       { inherit loc; declarations = [ ]; declarationPositions = [ ]; options = [ ]; }
       opts;
+
+  # Where a declaration is: its attribute's position when written in the
+  # module's file, else just the file (options made by functions).
+  declarationPosition = decl:
+    if decl.pos != null && decl.pos.file == decl._file then decl.pos
+    else { file = decl._file; line = null; column = null; };
 
   # Gives a merged declaration its final type: unspecified when none was
   # given; submodule types get the modules of every declaration.
@@ -512,30 +556,7 @@ rec {
       internalModule = {
         _file = "lib/modules.nix";
         key = "lib/modules.nix";
-        options = {
-          _module.args = mkOption {
-            type = types.lazyAttrsOf types.raw;
-            internal = true;
-            description = "Additional arguments passed to each module, besides lib, config, options and specialArgs (pkgs in NixOS). Not usable in imports: use specialArgs for that.";
-          };
-          _module.check = mkOption {
-            type = types.bool;
-            internal = true;
-            default = true;
-            description = "Whether to check that every defined option is declared.";
-          };
-          _module.freeformType = mkOption {
-            type = types.nullOr types.optionType;
-            internal = true;
-            default = null;
-            description = "A type for definitions that match no declared option; they are merged with it into config.";
-          };
-          _module.specialArgs = mkOption {
-            readOnly = true;
-            internal = true;
-            description = "The specialArgs given to evalModules.";
-          };
-        };
+        options = internalOptions;
         config = {
           _module.args = { inherit extendModules; moduleType = type; };
           _module.specialArgs = specialArgs;
@@ -567,10 +588,14 @@ rec {
           let
             first = head merged.unmatchedDefns;
             name = showOption (prefix ++ first.prefix);
+            # Every definition of that path, not only the first.
+            defs = filter (d: d.prefix == first.prefix) merged.unmatchedDefns;
             shown = addErrorContext "while evaluating the error message for definitions for `${name}', which is an option that does not exist"
-              (addErrorContext "while evaluating a definition from `${first.file}'" (showDefs [ first ]));
-            hint = lib.strings.optionalString (head first.prefix == "options")
-              "\n\nIt seems as if you're trying to declare an option by placing it into `config' rather than `options'!";
+              (addErrorContext "while evaluating a definition from `${first.file}'" (showDefs defs));
+            hint =
+              if head first.prefix == "options"
+              then "\n\nIt seems as if you're trying to declare an option by placing it into `config' rather than `options'!"
+              else suggestOptions prefix options first.prefix;
           in
           throw "The option `${name}' does not exist. Definition values:${shown}${hint}"
         else null;
@@ -594,6 +619,21 @@ rec {
         _module = checked config._module;
         inherit extendModules type class;
       });
+
+  # "Did you mean …?" for a misspelt option: the declared siblings of loc
+  # within two edits of its last component.
+  suggestOptions = prefix: options: loc:
+    let
+      parent = lib.lists.init loc;
+      wrong = lib.lists.last loc;
+      siblings = attrByPath parent { } options;
+      names = if isAttrs siblings && !(isOption siblings) then attrNames siblings else [ ];
+      scored = map (n: { inherit n; d = lib.strings.levenshtein n wrong; })
+        (filter (n: lib.strings.levenshteinAtMost 2 n wrong) names);
+      close = lib.lists.take 3 (map (x: x.n) (lib.lists.sortOn (x: x.d) scored));
+    in
+    lib.strings.optionalString (close != [ ])
+      "\n\nDid you mean ${lib.strings.concatMapStringsSep " or " (n: "`${showOption (prefix ++ parent ++ [ n ])}'") close}?";
 
   ## Option renames and removals
 
@@ -692,9 +732,8 @@ rec {
         (mergeFn config)));
     };
 
-  # One old option changed into `to` by changeFn.
-  mkChangedOptionModule = from: to: changeFn:
-    mkMergedOptionModule [ from ] to (config: changeFn (getAttrFromPath from config));
+  # One old option changed into `to` by changeFn (given config).
+  mkChangedOptionModule = from: to: changeFn: mkMergedOptionModule [ from ] to changeFn;
 
   # A value derived from an option's definitions keeping their priority:
   # mkDerivedConfig options.foo f.

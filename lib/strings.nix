@@ -251,6 +251,35 @@ rec {
       let parsed = fromJSON (elemAt stripped 0 + elemAt stripped 1);
       in if isInt parsed then parsed else throw generalError;
 
+  # The edit distance (insertions, deletions, substitutions) between two
+  # strings.
+  levenshtein = a: b:
+    let
+      as = stringToCharacters a;
+      bs = stringToCharacters b;
+      lb = length bs;
+      min3 = x: y: z: lib.trivial.min x (lib.trivial.min y z);
+      # The next row of the distance table, for character c at row i.
+      step = row: i: c:
+        let
+          next = genList
+            (j:
+              if j == 0 then i
+              else min3 (elemAt row j + 1) (elemAt next (j - 1) + 1)
+                (elemAt row (j - 1) + (if c == elemAt bs (j - 1) then 0 else 1)))
+            (lb + 1);
+        in
+        next;
+      last = builtins.foldl' (row: i: step row (i + 1) (elemAt as i)) (genList (j: j) (lb + 1)) (genList (i: i) (length as));
+    in
+    elemAt last lb;
+
+  # Whether the edit distance of two strings is at most k (cheaper when
+  # their lengths differ by more).
+  levenshteinAtMost = k: a: b:
+    let d = stringLength a - stringLength b;
+    in (if d < 0 then -d else d) <= k && levenshtein a b <= k;
+
   # The contents of a file without its trailing newline.
   fileContents = file: removeSuffix "\n" (builtins.readFile file);
 

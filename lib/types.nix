@@ -15,9 +15,9 @@
 let
   inherit (builtins)
     isAttrs isList isString isBool isInt isFloat isPath length head tail filter map
-    concatLists concatMap concatStringsSep foldl' all any elem attrNames mapAttrs
+    concatLists concatStringsSep foldl' all any elem attrNames mapAttrs
     zipAttrsWith match substring typeOf toJSON intersectAttrs unsafeGetAttrPos
-    removeAttrs hasContext;
+    hasContext;
   inherit (lib.options)
     mergeDefaultOption mergeOneOption mergeEqualOption mergeUniqueOption showOption
     showFiles getFiles getValues;
@@ -28,16 +28,18 @@ let
 
   mergeDefinitions = lib.modules.mergeDefinitions;
 
-  # The line of attribute name in set, when it was written in file.
-  defLine = file: set: name:
-    let p = unsafeGetAttrPos name set;
-    in if p != null && p.file == file then p.line else null;
+  # The line of attribute name in the set defined by def: where it was
+  # written when that is in def's file, else the line of def itself (for
+  # sets computed by functions).
+  attrLine = def: name:
+    let p = unsafeGetAttrPos name def.value;
+    in if p != null && p.file == def.file then p.line else def.line or null;
 
   # The definitions of each attribute of a list of attribute-set
   # definitions: name -> [ { file; value; line; } ].
   attrDefinitions = defs:
     zipAttrsWith (_: vs: vs) (map
-      (def: mapAttrs (n: v: { inherit (def) file; value = v; line = defLine def.file def.value n; }) def.value)
+      (def: mapAttrs (n: v: { inherit (def) file; value = v; line = attrLine def n; }) def.value)
       defs);
 
   types = rec {
@@ -589,7 +591,6 @@ let
       mkOptionType {
         inherit name;
         description = if description != null then description else freeformType.description or name;
-        descriptionClass = "noun";
         check = x: isAttrs x || isFunction x || path.check x;
         merge = loc: defs:
           (base.extendModules {

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -69,30 +70,108 @@ func (s *Store) initDB() error {
 
 // view runs fn in a read-only transaction.
 func (s *Store) view(fn func(tx *bolt.Tx) error) error {
-	s.dbMu.RLock()
-	defer s.dbMu.RUnlock()
-	db, err := bolt.Open(s.dbPath, 0o644, &bolt.Options{ReadOnly: true})
+	s.db.mu.RLock()
+	defer s.db.mu.RUnlock()
+	db, err := s.db.get(false)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", s.dbPath, err)
+		return err
 	}
-	defer db.Close()
+	defer s.db.idle()
 	return db.View(fn)
 }
 
 // update runs fn in a read-write transaction, committed (and synced) when
 // fn returns nil.
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
-	s.dbMu.Lock()
-	defer s.dbMu.Unlock()
-	db, err := bolt.Open(s.dbPath, 0o644, nil)
+	s.db.mu.Lock()
+	defer s.db.mu.Unlock()
+	db, err := s.db.get(true)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", s.dbPath, err)
+		return err
 	}
-	err = db.Update(fn)
-	if cerr := db.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close database %s: %w", s.dbPath, cerr)
+	defer s.db.idle()
+	return db.Update(fn)
+}
+
+// dbIdleTime is how long an unused database handle stays open. bbolt
+// holds a file lock while open (shared when read-only, exclusive when
+// writable), so handles are closed soon after a burst of operations to let
+// other processes in; keeping them for a burst saves an open, mmap and
+// munmap (~0.3 ms) per query.
+const dbIdleTime = 20 * time.Millisecond
+
+// dbHandle is a process's shared, lazily opened handle on one database
+// file. mu is held shared by views and exclusively by updates and by
+// closing; hmu guards the fields.
+type dbHandle struct {
+	path  string
+	mu    sync.RWMutex
+	hmu   sync.Mutex
+	db    *bolt.DB
+	rw    bool
+	timer *time.Timer
+}
+
+var (
+	dbHandlesMu sync.Mutex
+	dbHandles   = map[string]*dbHandle{}
+)
+
+func handleFor(path string) *dbHandle {
+	dbHandlesMu.Lock()
+	defer dbHandlesMu.Unlock()
+	h := dbHandles[path]
+	if h == nil {
+		h = &dbHandle{path: path}
+		dbHandles[path] = h
 	}
-	return err
+	return h
+}
+
+// get returns an open handle, writable if rw. The caller holds mu (shared
+// for !rw, exclusive for rw).
+func (h *dbHandle) get(rw bool) (*bolt.DB, error) {
+	h.hmu.Lock()
+	defer h.hmu.Unlock()
+	if h.timer != nil {
+		h.timer.Stop()
+	}
+	if h.db != nil && (h.rw || !rw) {
+		return h.db, nil
+	}
+	if h.db != nil { // read-only, and a write is wanted: mu is exclusive
+		h.db.Close()
+		h.db = nil
+	}
+	db, err := bolt.Open(h.path, 0o644, &bolt.Options{ReadOnly: !rw})
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", h.path, err)
+	}
+	h.db, h.rw = db, rw
+	return db, nil
+}
+
+// idle arms the timer that closes the handle once nobody uses it.
+func (h *dbHandle) idle() {
+	h.hmu.Lock()
+	defer h.hmu.Unlock()
+	if h.timer == nil {
+		h.timer = time.AfterFunc(dbIdleTime, h.close)
+	} else {
+		h.timer.Reset(dbIdleTime)
+	}
+}
+
+// close closes the handle, waiting for operations using it.
+func (h *dbHandle) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hmu.Lock()
+	defer h.hmu.Unlock()
+	if h.db != nil {
+		h.db.Close()
+		h.db = nil
+	}
 }
 
 func isValid(tx *bolt.Tx, p storepath.Path) bool {

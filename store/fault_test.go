@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -78,6 +80,17 @@ func childOp(s *Store, op, src string) (storepath.Path, error) {
 	case "gc":
 		_, err := s.GC(GCOptions{})
 		return "", err
+	case "many":
+		// Add paths, announcing each, then wait for stdin to close.
+		for i := 0; i < 20; i++ {
+			p, err := s.AddText(fmt.Sprint("many", i), []byte(fmt.Sprint("many ", i)), nil)
+			if err != nil {
+				return "", err
+			}
+			fmt.Println(p)
+		}
+		io.Copy(io.Discard, os.Stdin)
+		return "", nil
 	}
 	return "", fmt.Errorf("unknown op %q", op)
 }
@@ -291,5 +304,44 @@ func TestRandomKill(t *testing.T) {
 		if killed, got, err := runChild(t, "tree", root, src); err != nil || killed || got != want {
 			t.Fatalf("re-run after kill %d: %q, %v; want %q", i, got, err, want)
 		}
+	}
+}
+
+// TestGCConcurrentProcess collects garbage while another process adds
+// paths: a path whose add has returned in that process is never collected
+// while the process lives.
+func TestGCConcurrentProcess(t *testing.T) {
+	s := openStore(t)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "FAULT_CHILD_OP=many", "FAULT_CHILD_ROOT="+s.Root())
+	stdin, err := cmd.StdinPipe()
+	must(t, err)
+	stdout, err := cmd.StdoutPipe()
+	must(t, err)
+	must(t, cmd.Start())
+	defer cmd.Wait()
+	defer stdin.Close()
+	sc := bufio.NewScanner(stdout)
+	var added []storepath.Path
+	for len(added) < 20 && sc.Scan() {
+		added = append(added, storepath.Path(sc.Text()))
+		if _, err := s.GC(GCOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range added {
+			if ok, _ := s.IsValid(p); !ok {
+				t.Fatalf("%s was collected while the process that added it runs", p)
+			}
+		}
+	}
+	if len(added) != 20 {
+		t.Fatalf("child announced %d paths, want 20", len(added))
+	}
+	stdin.Close()
+	must(t, cmd.Wait())
+	res, err := s.GC(GCOptions{})
+	must(t, err)
+	if len(res.Deleted) != 20 {
+		t.Errorf("after the adder exited GC deleted %d paths, want 20", len(res.Deleted))
 	}
 }

@@ -40,7 +40,7 @@ type Store struct {
 	stateDir string // R/nix/var/nix
 	dbPath   string
 
-	dbMu *sync.RWMutex // serialises database opens in this process
+	db *dbHandle // the database, shared by the Stores of this root in this process
 
 	lockFile *os.File // gc.lock, for shared locks held by this Store
 	sharedMu sync.Mutex
@@ -68,7 +68,7 @@ func Open(root string) (*Store, error) {
 		stateDir: filepath.Join(abs, "nix/var/nix"),
 	}
 	s.dbPath = filepath.Join(s.stateDir, "db", "frazil.db")
-	s.dbMu = dbMutex(s.dbPath)
+	s.db = handleFor(s.dbPath)
 	for _, d := range []string{s.storeDir, filepath.Dir(s.dbPath), s.gcrootsDir(), filepath.Join(s.gcrootsDir(), "auto"),
 		s.profilesDir(), s.temprootsDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -97,6 +97,7 @@ func (s *Store) Close() error {
 			s.tempRoots = nil
 		}
 		s.tempMu.Unlock()
+		s.db.close()
 		err = s.lockFile.Close()
 	})
 	return err
@@ -113,22 +114,3 @@ func (s *Store) RealPath(p storepath.Path) string {
 func (s *Store) gcrootsDir() string   { return filepath.Join(s.stateDir, "gcroots") }
 func (s *Store) profilesDir() string  { return filepath.Join(s.stateDir, "profiles") }
 func (s *Store) temprootsDir() string { return filepath.Join(s.stateDir, "temproots") }
-
-// dbMutexes holds one mutex per database file so that Stores of the same
-// root in one process take turns instead of waiting on each other's file
-// lock.
-var (
-	dbMutexesMu sync.Mutex
-	dbMutexes   = map[string]*sync.RWMutex{}
-)
-
-func dbMutex(path string) *sync.RWMutex {
-	dbMutexesMu.Lock()
-	defer dbMutexesMu.Unlock()
-	m := dbMutexes[path]
-	if m == nil {
-		m = new(sync.RWMutex)
-		dbMutexes[path] = m
-	}
-	return m
-}

@@ -24,11 +24,25 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{}
+	commands["instantiate"] = command{"evaluate Nix expressions and write derivations (like nix-instantiate)", runInstantiate}
+	commands["generations"] = generationsCommand
+	commands["image"] = imageCommand
+	commands["run-vm"] = runVMCommand
 	commands["store"] = command{"add, dump, restore, query, collect and verify the store", runStore}
 	commands["key"] = command{"generate signing keys, derive public keys", runKey}
+	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
+	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["build"] = command{"evaluate an expression and build its derivations (like nix-build)", runBuild}
+	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
+	commands["initrd"] = initrdCommand
+	commands["etc"] = etcCommand
+	commands["toplevel"] = toplevelCommand
+	commands["rebuild"] = rebuildCommand
+	commands["option"] = optionCommand
+	commands["poweroff"], commands["reboot"], commands["halt"] = powerCommand("poweroff"), powerCommand("reboot"), powerCommand("halt")
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

@@ -22,7 +22,14 @@ import (
 
 type storeSub struct {
 	usage string
-	run   func(args []string) error
+	run   func(sio *storeIO, args []string) error
+}
+
+// storeIO is where a store subcommand reads and writes.
+type storeIO struct {
+	in   io.Reader
+	out  io.Writer
+	errw io.Writer
 }
 
 // storeSubs is filled in init: the subcommands' flag usage reads it.
@@ -38,41 +45,47 @@ func init() {
 		"query":     {"--references|--referrers|--requisites PATH…  query the reference graph", storeQuery},
 		"gc":        {"[--dry-run] [--print-roots|--print-dead]  delete unreachable paths", storeGC},
 		"verify":    {"[--check-contents]  check the database against the store", storeVerify},
+		"copy":      {"--from URL|--to URL PATH…  copy closures from or to a binary cache", storeCopy},
 	}
 }
 
-func runStore(args []string) error {
+func runStore(args []string) error { return storeMain(args, os.Stdin, os.Stdout, os.Stderr) }
+
+// storeMain runs a store subcommand with the given streams.
+func storeMain(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	sio := &storeIO{stdin, stdout, stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		storeUsage()
+		storeUsage(stderr)
 		return errUsage
 	}
 	sub, ok := storeSubs[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "frazil store: unknown subcommand %q\n", args[0])
-		storeUsage()
+		fmt.Fprintf(stderr, "frazil store: unknown subcommand %q\n", args[0])
+		storeUsage(stderr)
 		return errUsage
 	}
-	return sub.run(args[1:])
+	return sub.run(sio, args[1:])
 }
 
-func storeUsage() {
-	fmt.Fprintln(os.Stderr, "usage: frazil store SUBCOMMAND [--store DIR] [ARGS]\n\nsubcommands:")
+func storeUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: frazil store SUBCOMMAND [--store DIR] [ARGS]\n\nsubcommands:")
 	names := make([]string, 0, len(storeSubs))
 	for n := range storeSubs {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, storeSubs[n].usage)
+		fmt.Fprintf(w, "  %-10s %s\n", n, storeSubs[n].usage)
 	}
 }
 
 // storeFlags makes a flag set with the common --store flag.
-func storeFlags(name string) (*flag.FlagSet, *string) {
+func storeFlags(sio *storeIO, name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet("frazil store "+name, flag.ContinueOnError)
+	fs.SetOutput(sio.errw)
 	dir := fs.String("store", "/", "root directory of the store (the store is DIR/nix/store)")
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: frazil store %s %s\n", name, strings.SplitN(storeSubs[name].usage, "  ", 2)[0])
+		fmt.Fprintf(sio.errw, "usage: frazil store %s %s\n", name, strings.SplitN(storeSubs[name].usage, "  ", 2)[0])
 		fs.PrintDefaults()
 	}
 	return fs, dir
@@ -102,8 +115,8 @@ func openStoreFlag(dir string) (*store.Store, error) {
 	return store.Open(dir)
 }
 
-func storeAdd(args []string) error {
-	fs, dir := storeFlags("add")
+func storeAdd(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "add")
 	name := fs.String("name", "", "name of the store path (default: the file's base name)")
 	paths, err := parseArgs(fs, args)
 	if err != nil || len(paths) == 0 {
@@ -120,7 +133,7 @@ func storeAdd(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Println(info.Path)
+		fmt.Fprintln(sio.out, info.Path)
 	}
 	return nil
 }
@@ -132,8 +145,8 @@ func nameFor(p, name string) string {
 	return filepath.Base(filepath.Clean(p))
 }
 
-func storeAddFixed(args []string) error {
-	fs, dir := storeFlags("add-fixed")
+func storeAddFixed(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "add-fixed")
 	recursive := fs.Bool("recursive", false, "hash the NAR serialisation instead of the file's contents")
 	name := fs.String("name", "", "name of the store path (default: the file's base name)")
 	pos, err := parseArgs(fs, args)
@@ -159,29 +172,29 @@ func storeAddFixed(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Println(info.Path)
+		fmt.Fprintln(sio.out, info.Path)
 	}
 	return nil
 }
 
-func storeDump(args []string) error {
-	fs, _ := storeFlags("dump")
+func storeDump(sio *storeIO, args []string) error {
+	fs, _ := storeFlags(sio, "dump")
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	return nar.DumpPath(os.Stdout, pos[0])
+	return nar.DumpPath(sio.out, pos[0])
 }
 
-func storeRestore(args []string) error {
-	fs, _ := storeFlags("restore")
+func storeRestore(sio *storeIO, args []string) error {
+	fs, _ := storeFlags(sio, "restore")
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	return nar.Restore(pos[0], os.Stdin)
+	return nar.Restore(pos[0], sio.in)
 }
 
 // resolvePath turns an argument into a store path: a store path (or a
@@ -222,8 +235,8 @@ func resolveAll(s *store.Store, args []string) ([]storepath.Path, error) {
 	return out, nil
 }
 
-func storePathInfo(args []string) error {
-	fs, dir := storeFlags("path-info")
+func storePathInfo(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "path-info")
 	recursive := fs.Bool("r", false, "include the closures of the paths")
 	asJSON := fs.Bool("json", false, "print JSON like nix path-info --json")
 	pos, err := parseArgs(fs, args)
@@ -245,7 +258,7 @@ func storePathInfo(args []string) error {
 			return err
 		}
 	}
-	out := bufio.NewWriter(os.Stdout)
+	out := bufio.NewWriter(sio.out)
 	defer out.Flush()
 	var infos []store.PathInfoJSON
 	for _, p := range paths {
@@ -268,8 +281,8 @@ func storePathInfo(args []string) error {
 	return nil
 }
 
-func storeQuery(args []string) error {
-	fs, dir := storeFlags("query")
+func storeQuery(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "query")
 	refs := fs.Bool("references", false, "print the paths the arguments refer to")
 	referrers := fs.Bool("referrers", false, "print the paths that refer to the arguments")
 	requisites := fs.Bool("requisites", false, "print the closures, references before referrers")
@@ -318,7 +331,7 @@ func storeQuery(args []string) error {
 		}
 		sort.Slice(result, func(i, j int) bool { return result[i] < result[j] })
 	}
-	return printPaths(os.Stdout, result)
+	return printPaths(sio.out, result)
 }
 
 func countTrue(bs ...bool) int {
@@ -339,8 +352,8 @@ func printPaths(w io.Writer, ps []storepath.Path) error {
 	return bw.Flush()
 }
 
-func storeGC(args []string) error {
-	fs, dir := storeFlags("gc")
+func storeGC(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "gc")
 	dry := fs.Bool("dry-run", false, "report what would be deleted, delete nothing")
 	printRoots := fs.Bool("print-roots", false, "print the roots (link -> path) and exit")
 	printDead := fs.Bool("print-dead", false, "print the paths that would be deleted and exit")
@@ -357,7 +370,7 @@ func storeGC(args []string) error {
 	readOnly := *dry || *printRoots || *printDead
 	var progress io.Writer
 	if !readOnly {
-		progress = os.Stderr
+		progress = sio.errw
 	}
 	res, err := s.GC(store.GCOptions{DryRun: readOnly, Progress: progress})
 	if err != nil {
@@ -371,26 +384,26 @@ func storeGC(args []string) error {
 		}
 		sort.Strings(links)
 		for _, l := range links {
-			fmt.Printf("%s -> %s\n", l, res.Roots[l])
+			fmt.Fprintf(sio.out, "%s -> %s\n", l, res.Roots[l])
 		}
 		for _, p := range res.TempRoots {
-			fmt.Printf("{temp} -> %s\n", p)
+			fmt.Fprintf(sio.out, "{temp} -> %s\n", p)
 		}
 	case *printDead:
-		return printPaths(os.Stdout, res.Dead)
+		return printPaths(sio.out, res.Dead)
 	case *dry:
-		printPaths(os.Stdout, res.Dead)
-		fmt.Fprintf(os.Stderr, "%d store paths would be deleted, %.2f MiB would be freed\n", len(res.Dead), mib(res.BytesFreed))
+		printPaths(sio.out, res.Dead)
+		fmt.Fprintf(sio.errw, "%d store paths would be deleted, %.2f MiB would be freed\n", len(res.Dead), mib(res.BytesFreed))
 	default:
-		fmt.Fprintf(os.Stderr, "%d store paths deleted, %.2f MiB freed\n", len(res.Deleted), mib(res.BytesFreed))
+		fmt.Fprintf(sio.errw, "%d store paths deleted, %.2f MiB freed\n", len(res.Deleted), mib(res.BytesFreed))
 	}
 	return nil
 }
 
 func mib(n uint64) float64 { return float64(n) / (1 << 20) }
 
-func storeVerify(args []string) error {
-	fs, dir := storeFlags("verify")
+func storeVerify(sio *storeIO, args []string) error {
+	fs, dir := storeFlags(sio, "verify")
 	check := fs.Bool("check-contents", false, "re-hash every valid path's contents")
 	pos, err := parseArgs(fs, args)
 	if err != nil || len(pos) != 0 {
@@ -402,30 +415,30 @@ func storeVerify(args []string) error {
 		return err
 	}
 	defer s.Close()
-	fmt.Fprintln(os.Stderr, "checking path existence…")
+	fmt.Fprintln(sio.errw, "checking path existence…")
 	if *check {
-		fmt.Fprintln(os.Stderr, "checking hashes…")
+		fmt.Fprintln(sio.errw, "checking hashes…")
 	}
 	rep, err := s.Verify(*check)
 	if err != nil {
 		return err
 	}
 	for _, t := range rep.TempRemoved {
-		fmt.Printf("removed stale temporary entry '%s'\n", t)
+		fmt.Fprintf(sio.out, "removed stale temporary entry '%s'\n", t)
 	}
 	for _, u := range rep.Unregistered {
-		fmt.Printf("note: '%s' is not a valid path (garbage; gc removes it)\n", u)
+		fmt.Fprintf(sio.out, "note: '%s' is not a valid path (garbage; gc removes it)\n", u)
 	}
 	for _, p := range rep.Missing {
-		fmt.Printf("error: path '%s' is valid but missing from the store\n", p)
+		fmt.Fprintf(sio.out, "error: path '%s' is valid but missing from the store\n", p)
 	}
 	for _, c := range rep.Corrupt {
-		fmt.Printf("error: %s\n", c)
+		fmt.Fprintf(sio.out, "error: %s\n", c)
 	}
 	for _, d := range rep.Dangling {
-		fmt.Printf("error: path '%s' refers to '%s', which is not valid\n", d.Path, d.Reference)
+		fmt.Fprintf(sio.out, "error: path '%s' refers to '%s', which is not valid\n", d.Path, d.Reference)
 	}
-	fmt.Fprintf(os.Stderr, "%d paths checked\n", rep.Checked)
+	fmt.Fprintf(sio.errw, "%d paths checked\n", rep.Checked)
 	if !rep.OK() {
 		return exitError(1)
 	}

@@ -15,6 +15,7 @@ import (
 type Error struct {
 	Pos Position
 	Msg string
+	At  Pos // the compact form of Pos, when known
 }
 
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
@@ -29,6 +30,65 @@ type Options struct {
 	Home string
 	// MaxDepth limits the nesting of expressions (default 5000).
 	MaxDepth int
+	// Lints enables Nix's optional checks of literals.
+	Lints Lints
+	// Warn receives lint warnings (nil: they are dropped).
+	Warn func(pos Position, msg string)
+}
+
+// LintMode says what a lint does when it finds something.
+type LintMode uint8
+
+// The lint modes.
+const (
+	LintOff   LintMode = iota
+	LintWarn           // report a warning and go on
+	LintFatal          // fail the parse
+)
+
+// ParseLintMode parses "warn" or "fatal" (and "off"/"ignore").
+func ParseLintMode(s string) (LintMode, bool) {
+	switch s {
+	case "off", "ignore", "":
+		return LintOff, true
+	case "warn":
+		return LintWarn, true
+	case "fatal":
+		return LintFatal, true
+	}
+	return LintOff, false
+}
+
+// Lints are the optional checks of literals that newer Nix versions
+// offer (--lint-absolute-path-literals and friends).
+type Lints struct {
+	AbsolutePath LintMode // /abs and ~/home path literals
+	ShortPath    LintMode // relative path literals without ./ or ../
+	URL          LintMode // unquoted URL literals
+}
+
+// lint reports a finding according to mode.
+func (p *parser) lint(mode LintMode, off int, msg string) {
+	switch mode {
+	case LintFatal:
+		p.errorf(off, "%s", msg)
+	case LintWarn:
+		if p.opts.Warn != nil {
+			p.opts.Warn(p.file.position(off), msg)
+		}
+	}
+}
+
+// lintPath checks a path literal's spelling.
+func (p *parser) lintPath(t token) {
+	switch {
+	case t.tok == HPATH:
+		p.lint(p.opts.Lints.AbsolutePath, t.off, fmt.Sprintf("home path literals are not portable. Consider replacing path literal '%s' by a string, relative path, or parameter (lint-absolute-path-literals)", t.text))
+	case strings.HasPrefix(t.text, "/"):
+		p.lint(p.opts.Lints.AbsolutePath, t.off, fmt.Sprintf("absolute path literals are not portable. Consider replacing path literal '%s' by a string, relative path, or parameter (lint-absolute-path-literals)", t.text))
+	case !strings.HasPrefix(t.text, "./") && !strings.HasPrefix(t.text, "../"):
+		p.lint(p.opts.Lints.ShortPath, t.off, fmt.Sprintf("relative path literal '%s' should be prefixed with '.' for clarity: './%s' (lint-short-path-literals)", t.text, t.text))
+	}
 }
 
 // DefaultMaxDepth is the nesting limit used when Options.MaxDepth is 0.
@@ -81,7 +141,7 @@ func (p *parser) next() token {
 func (p *parser) pos(t token) Pos { return p.file.Pos(t.off) }
 
 func (p *parser) errorf(off int, format string, args ...any) {
-	panic(&Error{Pos: p.file.position(off), Msg: fmt.Sprintf(format, args...)})
+	panic(&Error{Pos: p.file.position(off), Msg: fmt.Sprintf(format, args...), At: p.file.Pos(off)})
 }
 
 func (p *parser) unexpected(t token, expecting string) {
@@ -434,10 +494,12 @@ func (p *parser) parseSimple() Node {
 	case IND_OPEN:
 		return p.parseIndString(t)
 	case PATH, HPATH:
+		p.lintPath(t)
 		return p.parsePath(t)
 	case SPATH:
 		return &SearchPath{P: p.pos(t), Path: t.text}
 	case URI:
+		p.lint(p.opts.Lints.URL, t.off, fmt.Sprintf("URL literals are disallowed. Consider using a string literal \"%s\" instead (lint-url-literals)", t.text))
 		return &StringLit{P: p.pos(t), V: t.text, URI: true}
 	case LPAREN:
 		p.enter()
@@ -482,6 +544,7 @@ func (p *parser) parseSimple() Node {
 // parseString parses the rest of a "…" string after its opening quote.
 func (p *parser) parseString(open token) Node {
 	var parts []Node
+	interpolated := false
 	for {
 		t := p.next()
 		switch t.tok {
@@ -489,20 +552,29 @@ func (p *parser) parseString(open token) Node {
 			switch {
 			case len(parts) == 0:
 				return &StringLit{P: p.pos(open)}
-			case len(parts) == 1:
-				if s, ok := parts[0].(*StringLit); ok {
-					s.P = p.pos(open)
-					return s
-				}
+			case len(parts) == 1 && !interpolated:
+				s := parts[0].(*StringLit)
+				s.P = p.pos(open)
+				return s
 			}
 			return &Interp{P: p.pos(open), ForceString: true, Parts: parts}
 		case STR:
+			p.checkNUL(t)
 			parts = append(parts, &StringLit{P: p.pos(t), V: t.text})
 		case DOLLAR_CURLY:
+			interpolated = true
 			parts = append(parts, p.parseInterpolation())
 		default:
 			p.unexpected(t, "'\"'")
 		}
+	}
+}
+
+// checkNUL rejects string literals with NUL bytes, which Nix strings
+// cannot hold.
+func (p *parser) checkNUL(t token) {
+	if strings.IndexByte(t.text, 0) >= 0 {
+		p.errorf(t.off, "input string '%s' cannot be represented as Nix string because it contains null bytes", strings.ReplaceAll(t.text, "\x00", "␀"))
 	}
 }
 
@@ -531,6 +603,7 @@ func (p *parser) parseIndString(open token) Node {
 		case IND_CLOSE:
 			return stripIndentation(p.pos(open), parts)
 		case IND_STR:
+			p.checkNUL(t)
 			parts = append(parts, indPart{pos: p.pos(t), text: t.text, indent: t.indent})
 		case DOLLAR_CURLY:
 			parts = append(parts, indPart{pos: p.pos(t), expr: p.parseInterpolation()})

@@ -54,7 +54,7 @@ func (s *scanner) pop() {
 }
 
 func (s *scanner) errorf(off int, format string, args ...any) {
-	panic(&Error{Pos: s.file.position(off), Msg: fmt.Sprintf(format, args...)})
+	panic(&Error{Pos: s.file.position(off), Msg: fmt.Sprintf(format, args...), At: s.file.Pos(off)})
 }
 
 // next returns the next token.

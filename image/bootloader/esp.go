@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+
+	"github.com/frazil/frazil/internal/faultpoint"
 )
 
 // An ESP is the EFI system partition (or any /boot file system) a loader
@@ -62,6 +64,7 @@ func (d DirESP) WriteFile(name string, r io.Reader) error {
 		err = cerr
 	}
 	if err == nil {
+		faultpoint.Hit("bootloader.esp.tmp-written")
 		err = os.Rename(tmp, p)
 	}
 	if err != nil {

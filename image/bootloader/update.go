@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"strings"
 
 	"github.com/frazil/frazil/generations"
@@ -144,15 +145,23 @@ func copyBootFiles(esp ESP, p *generations.Profile, e generations.BootEntry, kee
 	return me, nil
 }
 
+// removeUnused deletes the kernels and initrds no entry names, and the
+// temporary files a crashed update may have left beside the menu.
 func removeUnused(esp ESP, keep map[string]bool) error {
-	names, err := esp.List(KernelDir)
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		if !keep[n] {
-			if err := esp.Remove(KernelDir + "/" + n); err != nil {
-				return err
+	for _, dir := range []string{KernelDir, path.Dir(MenuPath)} {
+		names, err := esp.List(dir)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			stale := strings.Contains(n, ".tmp")
+			if dir == KernelDir {
+				stale = !keep[n]
+			}
+			if stale {
+				if err := esp.Remove(dir + "/" + n); err != nil {
+					return err
+				}
 			}
 		}
 	}

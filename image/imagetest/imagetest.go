@@ -1,4 +1,4 @@
-// Package imagetest builds what image and VM tests boot: a Debian kernel,
+// Package imagetest builds what image and VM tests boot: the pinned Debian kernel,
 // a tiny initrd whose /init prints the kernel command line (so a test sees
 // which generation booted) and powers off, and hand-assembled system
 // toplevels in a store directory, laid out as docs/architecture.md says.
@@ -18,85 +18,61 @@ import (
 	"testing"
 
 	"github.com/frazil/frazil/internal/testutil"
+	"github.com/frazil/frazil/kernel"
 	"github.com/frazil/frazil/store/storepath"
 )
 
-// CacheDir holds the downloaded kernel between test runs.
-var CacheDir = "/var/cache/frazil/testkernel"
+var (
+	kernelMu   sync.Mutex
+	kernelTree *kernel.Tree
+)
 
-var kernelMu sync.Mutex
-
-// KernelTree returns a directory holding boot/vmlinuz-* and lib/modules of
-// Debian's current amd64 kernel, downloading it once with apt-get
-// ($FRAZIL_TEST_KERNEL_DEB names a .deb to use instead).
-func KernelTree(t testing.TB) string {
+// KernelTree returns the imported tree (package kernel) of the amd64 kernel
+// pinned in kernel/kernels.lock.json, downloading and importing it once into
+// the same cache `frazil kernel fetch` uses.
+func KernelTree(t testing.TB) *kernel.Tree {
 	t.Helper()
 	kernelMu.Lock()
 	defer kernelMu.Unlock()
-	dir := filepath.Join(CacheDir, "tree")
-	if m, _ := filepath.Glob(filepath.Join(dir, "boot", "vmlinuz-*")); len(m) == 1 {
-		return dir
+	if kernelTree != nil {
+		return kernelTree
 	}
-	testutil.RequireTool(t, "dpkg-deb", "apt-get install dpkg")
-	deb := os.Getenv("FRAZIL_TEST_KERNEL_DEB")
-	if deb == "" {
-		deb = downloadKernel(t)
-	}
-	tmp := dir + ".tmp"
-	os.RemoveAll(tmp)
-	os.MkdirAll(tmp, 0o755)
-	cmd := exec.Command("sh", "-c", `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" ./boot ./lib/modules`, "sh", deb, tmp)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("extract %s: %v\n%s", deb, err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
+	_, self, _, _ := runtime.Caller(0)
+	lock, err := kernel.ReadLock(filepath.Join(filepath.Dir(self), "..", "..", "kernel", "kernels.lock.json"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return dir
-}
-
-func downloadKernel(t testing.TB) string {
-	t.Helper()
-	testutil.RequireTool(t, "apt-get", "a Debian machine")
-	out, err := exec.Command("apt-cache", "depends", "linux-image-amd64").Output()
+	e, err := lock.Entry("amd64")
 	if err != nil {
-		testutil.Missing(t, "apt-cache depends linux-image-amd64: %v", err)
+		t.Fatal(err)
 	}
-	var pkg string
-	for _, l := range strings.Split(string(out), "\n") {
-		if f := strings.Fields(l); len(f) == 2 && f[0] == "Depends:" && strings.HasPrefix(f[1], "linux-image-") {
-			pkg = f[1]
-			break
-		}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
 	}
-	if pkg == "" {
-		testutil.Missing(t, "no kernel package behind linux-image-amd64")
+	cache = filepath.Join(cache, "frazil", "kernels")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
 	}
-	dl := filepath.Join(CacheDir, "deb")
-	os.MkdirAll(dl, 0o755)
-	cmd := exec.Command("apt-get", "download", pkg)
-	cmd.Dir = dl
-	if out, err := cmd.CombinedOutput(); err != nil {
-		testutil.Missing(t, "apt-get download %s: %v\n%s", pkg, err, out)
+	tree, err := kernel.Fetch(e, cache)
+	if err != nil {
+		testutil.Missing(t, "test kernel: %v", err)
 	}
-	m, _ := filepath.Glob(filepath.Join(dl, pkg+"_*.deb"))
-	if len(m) == 0 {
-		t.Fatalf("apt-get download %s left no .deb in %s", pkg, dl)
-	}
-	return m[0]
+	kernelTree = tree
+	return tree
 }
 
 // Kernel returns the path of the test kernel image.
 func Kernel(t testing.TB) string {
 	t.Helper()
-	m, _ := filepath.Glob(filepath.Join(KernelTree(t), "boot", "vmlinuz-*"))
-	return m[0]
+	tree := KernelTree(t)
+	return filepath.Join(tree.Dir, tree.Image)
 }
 
 // rootModules are loaded, in this order, by the test init before it mounts
 // the root file system (Debian builds virtio and ext4 as modules).
 var rootModules = []string{
-	"drivers/virtio/virtio.ko", "drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
+	"drivers/virtio/virtio_ring.ko", "drivers/virtio/virtio.ko", "drivers/virtio/virtio_pci_modern_dev.ko",
 	"drivers/virtio/virtio_pci_legacy_dev.ko", "drivers/virtio/virtio_pci.ko", "drivers/block/virtio_blk.ko",
 	"lib/crc16.ko", "fs/mbcache.ko", "fs/jbd2/jbd2.ko", "crypto/crc32c_generic.ko", "fs/ext4/ext4.ko",
 }
@@ -131,11 +107,12 @@ func Initrd(t testing.TB, modules bool) []byte {
 	w.dir("dev", 0o755)
 	w.file("init", initBin, 0o755)
 	if modules {
-		m, _ := filepath.Glob(filepath.Join(KernelTree(t), "lib", "modules", "*", "kernel"))
+		tree := KernelTree(t)
+		modDir := filepath.Join(tree.Dir, "lib", "modules", tree.Version, "kernel")
 		w.dir("modules", 0o755)
 		var order []string
 		for _, mod := range rootModules {
-			b, err := os.ReadFile(filepath.Join(m[0], mod))
+			b, err := os.ReadFile(filepath.Join(modDir, mod))
 			if err != nil {
 				t.Fatal(err)
 			}

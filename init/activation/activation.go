@@ -50,6 +50,17 @@ type Data struct {
 	Network       Network           `json:"network"`
 	KernelModules []string          `json:"kernelModules"`
 	Variables     map[string]string `json:"variables"`
+	FileSystems   []FileSystem      `json:"fileSystems,omitempty"`
+}
+
+// FileSystem is one filesystem PID 1 mounts at boot, besides the root
+// (which stage 1 mounts): NixOS's fileSystems.<mountPoint>, e.g. the ESP
+// at /boot, which `frazil generations` rewrites the boot menu on.
+type FileSystem struct {
+	MountPoint string   `json:"mountPoint"`
+	Device     string   `json:"device"` // LABEL=…, UUID=… or /dev/…
+	FSType     string   `json:"fsType"`
+	Options    []string `json:"options,omitempty"` // fstab options; noauto skips it, nofail and x-* are ignored
 }
 
 // User is one declared user.

@@ -15,6 +15,8 @@
 //	              then powerbutton (watch the ACPI power button's input device),
 //	              then network: loopback, static addresses and routes, resolv.conf
 //	              (after activation); DHCP clients keep running in the background
+//	filesystems activation.json's fileSystems (e.g. the ESP on /boot), after
+//	            loading the modules their types need
 //	activate    package init/activation (/etc, users, /bin/sh, /run/current-system…)
 //	hostname    sethostname
 //	services    the supervisor, with services.json (package init/supervisor)
@@ -82,6 +84,7 @@ var (
 		{"random", false, (*system).loadRandomSeed},
 		{"load", false, (*system).loadActivation},
 		{"background", false, (*system).startBackground},
+		{"filesystems", false, (*system).mountFileSystems},
 		{"activate", false, (*system).activate},
 		{"hostname", false, (*system).setHostname},
 		{"services", false, (*system).startServices},

@@ -3,8 +3,12 @@ package pid1
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/frazil/frazil/init/activation"
+	"golang.org/x/sys/unix"
 )
 
 func TestFindToplevel(t *testing.T) {
@@ -78,6 +82,41 @@ func TestReadSeed(t *testing.T) {
 		f(p)
 		if _, err := readSeed(p); err == nil || !strings.Contains(err.Error(), "not crediting it") {
 			t.Errorf("readSeed(%s) = %v", name, err)
+		}
+	}
+}
+
+func TestMountOrder(t *testing.T) {
+	fss := []activation.FileSystem{
+		{MountPoint: "/boot/efi", Device: "LABEL=EFI"},
+		{MountPoint: "/", Device: "LABEL=frazil-root"},
+		{MountPoint: "/data", Device: "LABEL=data", Options: []string{"noauto"}},
+		{MountPoint: "/boot", Device: "LABEL=boot"},
+		{MountPoint: "/var/lib/x", Device: "/dev/vdb"},
+		{MountPoint: "/srv", Device: "/dev/vdc"},
+	}
+	var got []string
+	for _, fs := range mountOrder(fss) {
+		got = append(got, fs.MountPoint)
+	}
+	if want := []string{"/boot", "/srv", "/boot/efi", "/var/lib/x"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("mount order %q, want %q", got, want)
+	}
+}
+
+func TestMountOptions(t *testing.T) {
+	for _, c := range []struct {
+		opts  []string
+		flags uintptr
+		data  string
+	}{
+		{nil, 0, ""},
+		{[]string{"umask=0077", "nofail", "x-systemd.automount", "noatime"}, unix.MS_NOATIME, "umask=0077"},
+		{[]string{"ro", "noauto", "auto", "nodev", "fmask=0022"}, unix.MS_RDONLY | unix.MS_NODEV, "fmask=0022"},
+	} {
+		flags, data := mountOptions(c.opts)
+		if flags != c.flags || data != c.data {
+			t.Errorf("mountOptions(%q) = %#x %q, want %#x %q", c.opts, flags, data, c.flags, c.data)
 		}
 	}
 }

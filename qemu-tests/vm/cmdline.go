@@ -24,14 +24,17 @@ func (f Firmware) String() string {
 
 // Options describe a VM.
 type Options struct {
-	Name      string // shown in logs; default the test's name
-	Image     string // raw disk image, attached as a virtio disk
-	Arch      string // "x86_64" (default), "aarch64", "i686"
-	Firmware  Firmware
-	Memory    int  // MiB, default 512
-	Snapshot  bool // discard disk writes (-snapshot)
-	NoReboot  bool // a guest reboot ends QEMU instead of resetting the VM
-	ExtraArgs []string
+	Name     string // shown in logs; default the test's name
+	Image    string // raw disk image, attached as a virtio disk
+	Arch     string // "x86_64" (default), "aarch64", "i686"
+	Firmware Firmware
+	Memory   int  // MiB, default 512
+	Snapshot bool // discard disk writes (-snapshot)
+	NoReboot bool // a guest reboot ends QEMU instead of resetting the VM
+	// Interactive puts the serial console and QEMU's monitor on the
+	// terminal (Ctrl-A X quits) and leaves out QMP: for frazil run-vm.
+	Interactive bool
+	ExtraArgs   []string
 	// OVMFCode and OVMFVars locate the UEFI firmware; defaults are
 	// Debian's paths for the architecture.
 	OVMFCode, OVMFVars string
@@ -77,10 +80,14 @@ func CommandLine(o Options, accel, dir string) ([]string, error) {
 	if o.Image == "" {
 		return nil, fmt.Errorf("vm: no image")
 	}
-	args := []string{"-name", o.Name, "-m", strconv.Itoa(o.Memory), "-smp", "1",
-		"-display", "none", "-serial", "stdio", "-monitor", "none",
-		"-qmp", "unix:" + filepath.Join(dir, "qmp.sock") + ",server=on,wait=off",
-		"-no-user-config", "-nodefaults", "-accel", accel}
+	args := []string{"-name", o.Name, "-m", strconv.Itoa(o.Memory), "-smp", "1", "-display", "none"}
+	if o.Interactive {
+		args = append(args, "-serial", "mon:stdio")
+	} else {
+		args = append(args, "-serial", "stdio", "-monitor", "none",
+			"-qmp", "unix:"+filepath.Join(dir, "qmp.sock")+",server=on,wait=off")
+	}
+	args = append(args, "-no-user-config", "-nodefaults", "-accel", accel)
 	switch o.Arch {
 	case "x86_64", "i686":
 		args = append(args, "-machine", "q35")
@@ -109,4 +116,14 @@ func CommandLine(o Options, accel, dir string) ([]string, error) {
 		args = append(args, "-no-reboot")
 	}
 	return append(args, o.ExtraArgs...), nil
+}
+
+// PrepareUEFIVars copies the firmware's variable store into dir, where
+// CommandLine points QEMU at it (each VM gets its own).
+func PrepareUEFIVars(o *Options, dir string) error {
+	o.setDefaults()
+	if err := copyFile(o.OVMFVars, filepath.Join(dir, "efivars.fd")); err != nil {
+		return fmt.Errorf("vm: UEFI variables: %w", err)
+	}
+	return nil
 }

@@ -49,8 +49,8 @@ func Start(t testing.TB, o Options) *VM {
 		t.Fatal(err)
 	}
 	if o.Firmware == UEFI {
-		if err := copyFile(o.OVMFVars, filepath.Join(dir, "efivars.fd")); err != nil {
-			testutil.Missing(t, "UEFI firmware variables: %v (apt-get install ovmf)", err)
+		if err := PrepareUEFIVars(&o, dir); err != nil {
+			testutil.Missing(t, "%v (apt-get install ovmf)", err)
 		}
 	}
 	args, err := CommandLine(o, Accel(o.Arch), dir)

@@ -22,6 +22,7 @@
 package binarycache
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -254,7 +255,13 @@ func (c *Cache) OpenNAR(ctx context.Context, ni *narinfo.NarInfo) (io.ReadCloser
 	if !ni.FileHash.IsZero() {
 		checked.h = ni.FileHash.Algo.New()
 	}
-	dec, err := NewReader(ni.Compression, checked)
+	var src io.Reader = checked
+	if ni.Compression != None {
+		// Decompressors read a byte at a time; without a buffer each
+		// byte would be a read of the file or connection.
+		src = bufio.NewReaderSize(checked, 64<<10)
+	}
+	dec, err := NewReader(ni.Compression, src)
 	if err != nil {
 		raw.Close()
 		return nil, fmt.Errorf("NAR of %s: %w", ni.StorePath, err)

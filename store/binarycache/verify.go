@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 
 	"github.com/frazil/frazil/store/narinfo"
 	"github.com/frazil/frazil/store/nixhash"
@@ -49,7 +50,8 @@ func (t Trust) check(ni *narinfo.NarInfo, whence string) error {
 	if caErr := checkCAPath(ni); caErr == nil {
 		return nil
 	}
-	return fmt.Errorf("path '%s' from '%s' %w (%v)", ni.StorePath, whence, ErrUntrusted, sigErr)
+	reason := strings.TrimSuffix(sigErr.Error(), ": "+signature.ErrUntrusted.Error())
+	return fmt.Errorf("path '%s' from '%s' %w: %s", ni.StorePath, whence, ErrUntrusted, reason)
 }
 
 // checkCAPath reports whether ni's content address, name and references

@@ -36,7 +36,7 @@ func TestTrustCheck(t *testing.T) {
 		want  string // "" for trusted
 	}{
 		{"signed by trusted key", sign(ia, sk), trusted, ""},
-		{"unsigned", ia, trusted, "lacks a valid signature (no signatures"},
+		{"unsigned", ia, trusted, "lacks a valid signature: no signatures"},
 		{"signed by untrusted key", sign(ia, evil), trusted, "'evil-1' is not a trusted key"},
 		{"content-addressed, unsigned", ca, trusted, ""},
 		{"content address does not give the path", forged, trusted, "lacks a valid signature"},

@@ -19,6 +19,7 @@
 //	probe-dial ADDR       try to open a TCP connection to ADDR
 //	probe-ls DIR          record the sorted names in DIR
 //	probe-id              record uid, gid, pid, host name and cwd
+//	load-attrs            set $NAME for each output of $NIX_ATTRS_JSON_FILE
 //
 // A probe records "OP ARG: ok …" or "OP ARG: error" in the report; every
 // other failing operation ends the build with status 1.
@@ -26,6 +27,7 @@ package main
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -60,7 +62,7 @@ func main() {
 var arity = map[string]int{
 	"mkdir": 1, "write": 2, "append": 2, "symlink": 2, "chmod": 2, "copy": 2, "env": 1,
 	"random": 1, "echo": 1, "sleep": 1, "exit": 1, "report": 1,
-	"probe-read": 1, "probe-write": 1, "probe-dial": 1, "probe-ls": 1, "probe-id": 0,
+	"probe-read": 1, "probe-write": 1, "probe-dial": 1, "probe-ls": 1, "probe-id": 0, "load-attrs": 0,
 }
 
 func run(op string, a []string) error {
@@ -109,8 +111,29 @@ func run(op string, a []string) error {
 		os.Exit(code)
 	case "report":
 		report = a[0]
+	case "load-attrs":
+		return loadAttrs()
 	default:
 		return appendFile(report, op+" "+strings.Join(a, " ")+": "+probe(op, a)+"\n")
+	}
+	return nil
+}
+
+// loadAttrs sets an environment variable for each output listed in the
+// structured attributes file.
+func loadAttrs() error {
+	b, err := os.ReadFile(os.Getenv("NIX_ATTRS_JSON_FILE"))
+	if err != nil {
+		return err
+	}
+	var attrs struct {
+		Outputs map[string]string `json:"outputs"`
+	}
+	if err := json.Unmarshal(b, &attrs); err != nil {
+		return err
+	}
+	for k, v := range attrs.Outputs {
+		os.Setenv(k, v)
 	}
 	return nil
 }

@@ -1,0 +1,3 @@
+{
+  assertions = [ { assertion = true; message = "never shown"; } ];
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.set.enable = lib.mkEnableOption "the set";
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.enable = lib.mkEnableOption "the feature";
+}

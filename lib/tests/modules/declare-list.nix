@@ -1,0 +1,7 @@
+{ lib, ... }:
+{
+  options.list = lib.mkOption {
+    type = lib.types.listOf lib.types.str;
+    default = [ ];
+  };
+}

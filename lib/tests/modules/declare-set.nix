@@ -1,0 +1,6 @@
+{ lib, ... }:
+{
+  options.set = lib.mkOption {
+    type = lib.types.attrsOf lib.types.int;
+  };
+}

@@ -1,0 +1,7 @@
+{ lib, ... }:
+{
+  options.value = lib.mkOption {
+    type = lib.types.int;
+    default = 8;
+  };
+}

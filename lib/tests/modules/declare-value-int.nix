@@ -1,0 +1,6 @@
+{ lib, ... }:
+{
+  options.value = lib.mkOption {
+    type = lib.types.int;
+  };
+}

@@ -1,0 +1,5 @@
+# A misspelt option name.
+{ lib, ... }:
+{
+  enabel = true;
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  enable = lib.mkOptionDefault true;
+}

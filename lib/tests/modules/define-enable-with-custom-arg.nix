@@ -1,0 +1,4 @@
+{ custom, ... }:
+{
+  enable = custom;
+}

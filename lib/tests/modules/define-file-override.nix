@@ -1,0 +1,5 @@
+# _file names the module in messages.
+{
+  _file = "the-file.nix";
+  value = "not an int";
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  list = lib.mkBefore [ "before" ];
+}

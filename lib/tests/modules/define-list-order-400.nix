@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  list = lib.mkOrder 400 [ "order400" ];
+}

@@ -1,0 +1,4 @@
+{
+  set.unknown = 1;
+  set.enable = true;
+}

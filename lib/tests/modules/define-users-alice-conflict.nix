@@ -1,0 +1,3 @@
+{
+  users.alice.uid = 1001;
+}

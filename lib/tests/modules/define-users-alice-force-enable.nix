@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  users.alice.enable = lib.mkForce false;
+}

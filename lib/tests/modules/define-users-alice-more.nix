@@ -1,0 +1,10 @@
+{ lib, ... }:
+{
+  users.alice = {
+    enable = true;
+    groups = [ "audio" ];
+  };
+  users.bob = { name, ... }: {
+    home = "/srv/${name}";
+  };
+}

@@ -1,0 +1,5 @@
+{
+  users.alice = {
+    shell = "/bin/sh";
+  };
+}

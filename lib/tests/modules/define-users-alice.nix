@@ -1,0 +1,6 @@
+{
+  users.alice = {
+    uid = 1000;
+    groups = [ "wheel" ];
+  };
+}

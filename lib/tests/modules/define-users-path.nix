@@ -1,0 +1,3 @@
+{
+  users.carol = ./user-carol.nix;
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  value = lib.mkImageMediaOverride 60;
+}

@@ -1,0 +1,8 @@
+{ lib, ... }:
+{
+  value = lib.mkMerge [
+    (lib.mkIf false "no")
+    (lib.mkDefault "default")
+    "yes"
+  ];
+}

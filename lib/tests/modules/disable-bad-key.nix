@@ -1,0 +1,3 @@
+{
+  disabledModules = [ { config.enable = true; } ];
+}

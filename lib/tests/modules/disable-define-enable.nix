@@ -1,0 +1,3 @@
+{
+  disabledModules = [ ./define-enable.nix ];
+}

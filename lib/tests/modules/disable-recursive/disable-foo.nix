@@ -1,0 +1,3 @@
+{
+  disabledModules = [ ./foo.nix ];
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  freeformType = with lib.types; attrsOf (either str (attrsOf str));
+}

@@ -1,0 +1,3 @@
+{
+  settings.Banner = [ "not" "a" "string" ];
+}

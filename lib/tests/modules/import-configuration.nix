@@ -1,0 +1,7 @@
+{ lib, ... }:
+let
+  conf = lib.evalModules { modules = [ ]; };
+in
+{
+  imports = [ conf ];
+}

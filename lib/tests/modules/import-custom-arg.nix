@@ -1,0 +1,5 @@
+# _module.args are not available for imports.
+{ custom, ... }:
+{
+  imports = if custom then [ ] else [ ];
+}

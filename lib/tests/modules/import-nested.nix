@@ -1,0 +1,5 @@
+{ lib, ... }:
+{
+  imports = [ ./declare-value-int.nix ./declare-enable.nix ];
+  enable = true;
+}

@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.result.here = lib.types.str;
+}

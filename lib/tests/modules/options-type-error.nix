@@ -1,0 +1,4 @@
+{ lib, ... }:
+{
+  options.result = lib.types.str;
+}

@@ -1,0 +1,5 @@
+{
+  services.size = 2;
+  services.host = "web";
+  services.domain = "example.org";
+}

@@ -1,0 +1,5 @@
+{ lib, ... }:
+{
+  services.old.port = lib.mkDefault 8081;
+  services.new.port = 8082;
+}

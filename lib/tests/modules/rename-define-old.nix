@@ -1,0 +1,3 @@
+{
+  services.old.port = 8080;
+}

@@ -1,0 +1,6 @@
+{ lib, ... }:
+{
+  options.sub = lib.mkOption {
+    type = lib.types.submoduleWith { class = "darwin"; modules = [ ]; };
+  };
+}

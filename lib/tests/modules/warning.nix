@@ -1,0 +1,3 @@
+{
+  warnings = [ "this is deprecated" ];
+}
