@@ -40,10 +40,13 @@ rec {
   # words separated by white space, "double" and 'single' quotes grouping,
   # backslash escaping the next character. A first word's prefixes - : + !
   # are dropped; with @ the second word is argv[0] and is dropped too, as
-  # argv[0] cannot be set.
+  # argv[0] cannot be set. Every word keeps the command line's string
+  # context (builtins.split drops it), so that the derivations it names
+  # stay inputs of whatever uses the words.
   splitCommandLine = cmd:
     let
-      words = map (m: unquoteWord (head m)) (matches wordRe cmd);
+      context = substring 0 0 cmd;
+      words = map (m: context + unquoteWord (head m)) (matches wordRe cmd);
       first = if words == [ ] then "" else head words;
       prefix = head (match "([-:+!@]*).*" first);
       rest = substring (stringLength prefix) (stringLength first) first;
