@@ -24,7 +24,7 @@ let
     _module.args = {
       pkgs =
         if pkgs != null then pkgs
-        else (if builtins.pathExists ../pkgs/default.nix then import ../pkgs else import ./tests/stub-pkgs.nix)
+        else import ../pkgs
           { system = config.nixpkgs.hostPlatform; buildSystem = config.nixpkgs.buildPlatform; };
       utils = import ./utils.nix { inherit lib; };
     };
