@@ -144,25 +144,7 @@ func update(a, b *Attrs) *Attrs {
 	return &Attrs{attrs: out}
 }
 
-// attrsBuilder collects attributes for a new set.
-type attrsBuilder struct {
-	attrs []Attr
-}
-
-func newAttrsBuilder(n int) *attrsBuilder { return &attrsBuilder{attrs: make([]Attr, 0, n)} }
-
-func (b *attrsBuilder) add(name Symbol, v Value) {
-	b.attrs = append(b.attrs, Attr{Name: name, Value: v})
-}
-
-func (b *attrsBuilder) addPos(name Symbol, pos syntax.Pos, v Value) {
-	b.attrs = append(b.attrs, Attr{Name: name, Pos: pos, Value: v})
-}
-
-// build sorts the attributes; the first of duplicate names wins.
-func (b *attrsBuilder) build() *Attrs { return NewAttrs(b.attrs) }
-
-// sortedNames returns attribute names of a set in order.
+// names returns the attribute names of a set in symbol order.
 func (a *Attrs) names() []Symbol {
 	out := make([]Symbol, len(a.attrs))
 	for i, at := range a.attrs {

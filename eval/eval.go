@@ -329,16 +329,6 @@ func lazyApply2(fn, a, b Value, pos syntax.Pos) Value {
 	return newThunk(&apply2Expr{fn: fn, a: a, b: b, p: pos}, nil)
 }
 
-// valueExpr is an expression whose value is known (for thunks built by
-// builtins, such as the default of functionArgs).
-type valueExpr struct {
-	v Value
-	p syntax.Pos
-}
-
-func (c *valueExpr) eval(ev *Evaluator, _ *Env) Value { return ev.force(c.v) }
-func (c *valueExpr) pos() syntax.Pos                  { return c.p }
-
 // call applies fn to one argument and returns the result in weak head
 // normal form.
 func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
