@@ -308,12 +308,25 @@ type applyExpr struct {
 	p       syntax.Pos
 }
 
-func (a *applyExpr) eval(ev *Evaluator, _ *Env) Value { return ev.call(a.fn, a.arg, a.p) }
+// eval applies the function. Once it succeeds the thunk holds the value
+// and the application is dropped (it shares the thunk's allocation, so
+// it must not keep the function and argument alive).
+func (a *applyExpr) eval(ev *Evaluator, _ *Env) Value {
+	v := ev.call(a.fn, a.arg, a.p)
+	a.fn, a.arg = nil, nil
+	return v
+}
 func (a *applyExpr) pos() syntax.Pos                  { return a.p }
 
 // lazyApply returns a thunk for fn applied to arg.
 func lazyApply(fn, arg Value, pos syntax.Pos) Value {
-	return newThunk(&applyExpr{fn: fn, arg: arg, p: pos}, nil)
+	// The thunk and its application in one allocation.
+	x := &struct {
+		t Thunk
+		a applyExpr
+	}{a: applyExpr{fn: fn, arg: arg, p: pos}}
+	x.t = Thunk{env: noEnv, u: &x.a}
+	return &x.t
 }
 
 // apply2Expr is the delayed application of a function to two arguments.
@@ -323,13 +336,20 @@ type apply2Expr struct {
 }
 
 func (a *apply2Expr) eval(ev *Evaluator, _ *Env) Value {
-	return ev.call(ev.call(a.fn, a.a, a.p), a.b, a.p)
+	v := ev.call(ev.call(a.fn, a.a, a.p), a.b, a.p)
+	a.fn, a.a, a.b = nil, nil, nil
+	return v
 }
 func (a *apply2Expr) pos() syntax.Pos { return a.p }
 
 // lazyApply2 returns a thunk for fn applied to a and b.
 func lazyApply2(fn, a, b Value, pos syntax.Pos) Value {
-	return newThunk(&apply2Expr{fn: fn, a: a, b: b, p: pos}, nil)
+	x := &struct {
+		t Thunk
+		a apply2Expr
+	}{a: apply2Expr{fn: fn, a: a, b: b, p: pos}}
+	x.t = Thunk{env: noEnv, u: &x.a}
+	return &x.t
 }
 
 // call applies fn to one argument and returns the result in weak head

@@ -341,11 +341,11 @@ func (n *listNode) eval(ev *Evaluator, env *Env) Value {
 	if len(n.elems) == 0 {
 		return emptyList
 	}
-	elems := make([]Value, len(n.elems))
+	l := newListOfLen(len(n.elems))
 	for i, x := range n.elems {
-		elems[i] = ev.lazy(x, env)
+		l.elems[i] = ev.lazy(x, env)
 	}
-	return &List{elems: elems}
+	return l
 }
 
 func (n *lambdaNode) eval(ev *Evaluator, env *Env) Value { return &Closure{lam: n, env: env} }
