@@ -316,7 +316,7 @@ func (a *applyExpr) eval(ev *Evaluator, _ *Env) Value {
 	a.fn, a.arg = nil, nil
 	return v
 }
-func (a *applyExpr) pos() syntax.Pos                  { return a.p }
+func (a *applyExpr) pos() syntax.Pos { return a.p }
 
 // lazyApply returns a thunk for fn applied to arg.
 func lazyApply(fn, arg Value, pos syntax.Pos) Value {
