@@ -38,6 +38,9 @@ func TestDepthLimits(t *testing.T) {
 		{"deep list", "builtins.foldl' (a: b: [ a ]) [ ] (builtins.genList (x: x) 300000)"},
 		{"deep equality", "let l = builtins.foldl' (a: b: [ a ]) [ ] (builtins.genList (x: x) 300000); m = builtins.foldl' (a: b: [ a ]) [ ] (builtins.genList (x: x) 300000); in l == m"},
 		{"deep JSON", "builtins.toJSON (builtins.foldl' (a: b: { a = a; }) { } (builtins.genList (x: x) 300000))"},
+		{"deep toString", "toString (builtins.foldl' (a: b: [ a ]) [ ] (builtins.genList (x: x) 300000))"},
+		{"deep XML", "builtins.toXML (builtins.foldl' (a: b: [ a ]) [ ] (builtins.genList (x: x) 300000))"},
+		{"deep comparison", "let l = builtins.foldl' (a: b: [ a ]) [ 1 ] (builtins.genList (x: x) 300000); m = builtins.foldl' (a: b: [ a ]) [ 2 ] (builtins.genList (x: x) 300000); in l < m"},
 	}
 	for _, tt := range tests {
 		_, err := evalString(t, Options{MaxDepth: 20000}, tt.src)

@@ -341,11 +341,11 @@ func (n *listNode) eval(ev *Evaluator, env *Env) Value {
 	if len(n.elems) == 0 {
 		return emptyList
 	}
-	elems := make([]Value, len(n.elems))
+	l := newListOfLen(len(n.elems))
 	for i, x := range n.elems {
-		elems[i] = ev.lazy(x, env)
+		l.elems[i] = ev.lazy(x, env)
 	}
-	return &List{elems: elems}
+	return l
 }
 
 func (n *lambdaNode) eval(ev *Evaluator, env *Env) Value { return &Closure{lam: n, env: env} }
@@ -356,16 +356,27 @@ func (n *callNode) eval(ev *Evaluator, env *Env) Value {
 	for len(args) > 0 {
 		switch f := fn.(type) {
 		case *Closure:
-			fn = ev.callClosure(f, ev.lazyArg(args[0], env), n.p)
-			args = args[1:]
+			// f a b … where f's body is itself a lambda: bind the
+			// arguments in turn without making the inner closures.
+			lam, cenv := f.lam, f.env
+			for {
+				e := ev.bindArg(lam, cenv, ev.lazyArg(args[0], env), n.p)
+				args = args[1:]
+				if inner, ok := lam.body.(*lambdaNode); ok && len(args) > 0 {
+					lam, cenv = inner, e
+					continue
+				}
+				fn = ev.evalBody(lam, e, n.p)
+				break
+			}
 			continue
 		case *Builtin:
 			if f.Arity <= len(args) {
-				vals := make([]Value, f.Arity)
-				for i := range vals {
-					vals[i] = ev.lazyArg(args[i], env)
+				base := len(ev.argStack)
+				for i := 0; i < f.Arity; i++ {
+					ev.argStack = append(ev.argStack, ev.lazyArg(args[i], env))
 				}
-				fn = ev.callBuiltin(f, vals, n.p)
+				fn = ev.callBuiltinStack(f, base, n.p)
 				args = args[f.Arity:]
 				continue
 			}
@@ -643,7 +654,13 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 	if len(n.static) == 0 && len(n.dynamic) == 0 {
 		return emptyAttrs
 	}
-	attrs := make([]Attr, len(n.static), len(n.static)+len(n.dynamic))
+	var result *Attrs
+	if len(n.dynamic) == 0 {
+		result = newAttrsOfLen(len(n.static))
+	} else {
+		result = &Attrs{attrs: make([]Attr, len(n.static), len(n.static)+len(n.dynamic))}
+	}
+	attrs := result.attrs
 	valEnv := env
 	if n.rec {
 		valEnv = newEnv(env, len(n.static))
@@ -669,9 +686,8 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 		attrs[i] = Attr{Name: b.name, Pos: b.p, Value: v}
 	}
 	if overrides >= 0 {
-		attrs = ev.applyOverrides(n, attrs, valEnv, overrides)
+		result = &Attrs{attrs: ev.applyOverrides(n, attrs, valEnv, overrides)}
 	}
-	result := &Attrs{attrs: attrs}
 	if len(n.dynamic) > 0 {
 		result = ev.addDynamicAttrs(result, n.dynamic, valEnv)
 	}

@@ -96,7 +96,6 @@ var (
 	symLine        = Intern("line")
 	symColumn      = Intern("column")
 	symFile        = Intern("file")
-	symBody        = Intern("body")
 	symIgnoreNulls = Intern("__ignoreNulls")
 	symStructured  = Intern("__structuredAttrs")
 	symStartSet    = Intern("startSet")
@@ -106,5 +105,4 @@ var (
 	symWrong       = Intern("wrong")
 	symPath        = Intern("path")
 	symPrefix      = Intern("prefix")
-	symOr          = Intern("or")
 )
