@@ -30,9 +30,11 @@ func (s *system) shutdown(action string) {
 	unix.Sync()
 	s.unmountAll()
 	unix.Sync()
-	cmd := map[string]int{"reboot": unix.LINUX_REBOOT_CMD_RESTART, "halt": unix.LINUX_REBOOT_CMD_HALT, "poweroff": unix.LINUX_REBOOT_CMD_POWER_OFF}[action]
+	// uint32: LINUX_REBOOT_CMD_HALT does not fit a 32-bit int (i686); the
+	// kernel reads the command as an unsigned 32-bit value.
+	cmd := map[string]uint32{"reboot": unix.LINUX_REBOOT_CMD_RESTART, "halt": unix.LINUX_REBOOT_CMD_HALT, "poweroff": unix.LINUX_REBOOT_CMD_POWER_OFF}[action]
 	s.logf("%s (%.3fs)", action, supervisor.Monotonic().Seconds())
-	if err := unix.Reboot(cmd); err != nil {
+	if err := unix.Reboot(int(int32(cmd))); err != nil {
 		s.logf("%s failed: %v", action, err)
 	}
 }
