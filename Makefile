@@ -4,7 +4,7 @@ GO ?= go
 export CGO_ENABLED := 0
 BIN := bin/frazil
 
-.PHONY: all build setup vet unit conformance test bench fuzz run clean
+.PHONY: all build setup vet unit lib-frazil conformance test bench fuzz run clean
 
 all: build
 
@@ -28,7 +28,12 @@ unit: build
 conformance: build
 	scripts/conformance
 
-test: setup vet unit conformance
+# The library and module-system suite again, under Frazil's own evaluator
+# (`unit` runs it under the reference nix-instantiate).
+lib-frazil: build
+	FRAZIL_STRICT=1 FRAZIL_NIX_EVAL="$(CURDIR)/$(BIN) instantiate" $(GO) test -count=1 ./lib/
+
+test: setup vet unit lib-frazil conformance
 
 bench: build
 	scripts/bench

@@ -22,6 +22,7 @@ import (
 // and, for structured attributes, .attrs.json.
 func (b *Builder) builderEnv(n *node, bd *buildDir) ([]string, error) {
 	d := n.drv
+	rw := placeholderReplacer(n)
 	env := map[string]string{
 		"PATH":            "/path-not-set",
 		"HOME":            "/homeless-shelter",
@@ -31,12 +32,12 @@ func (b *Builder) builderEnv(n *node, bd *buildDir) ([]string, error) {
 	var impure []string
 	if js, ok := d.StructuredAttrs(); ok {
 		var err error
-		if impure, err = writeAttrsJSON(n, bd, js); err != nil {
+		if impure, err = writeAttrsJSON(n, bd, rw.Replace(js)); err != nil {
 			return nil, err
 		}
 		env["NIX_ATTRS_JSON_FILE"] = sandboxBuildDir + "/.attrs.json"
 	} else {
-		if err := passEnv(d.Env, bd, env); err != nil {
+		if err := passEnv(d.Env, bd, env, rw); err != nil {
 			return nil, err
 		}
 		impure = strings.Fields(d.Env["impureEnvVars"])
@@ -56,15 +57,16 @@ func (b *Builder) builderEnv(n *node, bd *buildDir) ([]string, error) {
 	env["TERM"] = "xterm-256color"
 	list := make([]string, 0, len(env))
 	for k, v := range env {
-		list = append(list, k+"="+v)
+		list = append(list, rw.Replace(k+"="+v))
 	}
 	sort.Strings(list)
 	return list, nil
 }
 
 // passEnv copies the derivation's env into env, writing the attributes
-// named in passAsFile to files instead (env gets <name>Path).
-func passEnv(drvEnv map[string]string, bd *buildDir, env map[string]string) error {
+// named in passAsFile to files instead (env gets <name>Path), with the
+// output placeholders replaced by rw.
+func passEnv(drvEnv map[string]string, bd *buildDir, env map[string]string, rw *strings.Replacer) error {
 	asFile := map[string]bool{}
 	for _, k := range strings.Fields(drvEnv["passAsFile"]) {
 		asFile[k] = true
@@ -76,7 +78,7 @@ func passEnv(drvEnv map[string]string, bd *buildDir, env map[string]string) erro
 		}
 		sum := sha256.Sum256([]byte(k))
 		fn := ".attr-" + nixbase32.EncodeToString(sum[:])
-		if err := writeBuildFile(bd, fn, []byte(v)); err != nil {
+		if err := writeBuildFile(bd, fn, []byte(rw.Replace(v))); err != nil {
 			return err
 		}
 		env[k+"Path"] = sandboxBuildDir + "/" + fn

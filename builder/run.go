@@ -65,7 +65,7 @@ func (b *Builder) sandboxSpec(n *node, bd *buildDir, inputs []storepath.Path) (*
 		Inputs:   mounts,
 		Extra:    b.opts.SandboxPaths,
 		Builder:  n.drv.Builder,
-		Args:     n.drv.Args,
+		Args:     rewriteArgs(n, n.drv.Args),
 		Env:      env,
 		Network:  n.drv.IsFixedOutput(),
 		UID:      BuildUID,
@@ -83,6 +83,10 @@ func (b *Builder) runBuiltin(ctx context.Context, n *node, bd *buildDir, log io.
 		err = b.fetchurl(ctx, n, bd, log)
 	case "builtin:buildenv":
 		err = b.buildenv(n, bd, log)
+	case "builtin:frazil-fetchzip":
+		err = b.fetchzip(ctx, n, bd, log)
+	case "builtin:frazil-gomodproxy":
+		err = b.gomodproxy(ctx, n, bd, log)
 	default:
 		return fmt.Errorf("could not start: unsupported builtin builder '%s'", n.drv.Builder)
 	}

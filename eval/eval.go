@@ -43,6 +43,10 @@ type Options struct {
 	Getenv func(string) string
 	// Lints enables checks of literals while parsing.
 	Lints syntax.Lints
+	// MaxSteps, if positive, limits the number of function calls and
+	// thunks evaluated; beyond it evaluation fails. It bounds untrusted
+	// or fuzzed input.
+	MaxSteps int
 }
 
 // DefaultMaxDepth is the default evaluation depth limit.
@@ -61,6 +65,7 @@ type Evaluator struct {
 	frames   []frame        // the evaluation stack, for traces
 	forcing  []forcingThunk // thunks being forced, reset when an error unwinds
 	depth    int
+	steps    int // calls and thunks evaluated, for Options.MaxSteps
 	tryDepth int // nesting of tryEval: catchable errors skip the trace
 
 	drvHashes  map[string][]byte                 // hashDerivationModulo cache
@@ -130,6 +135,9 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(t.u.pos())
 	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(t.u.pos())
+	}
 	v := t.u.eval(ev, env)
 	ev.depth--
 	ev.forcing = ev.forcing[:len(ev.forcing)-1]
@@ -142,6 +150,13 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 type forcingThunk struct {
 	t   *Thunk
 	env *Env
+}
+
+func (ev *Evaluator) countStep(pos syntax.Pos) {
+	ev.steps++
+	if ev.steps > ev.opts.MaxSteps {
+		ev.errorf(ErrAbort, pos, "evaluation took more than %d steps", ev.opts.MaxSteps)
+	}
 }
 
 func (ev *Evaluator) stackOverflow(pos syntax.Pos) {
@@ -298,6 +313,22 @@ func lazyApply(fn, arg Value, pos syntax.Pos) Value {
 	return newThunk(&applyExpr{fn: fn, arg: arg, p: pos}, nil)
 }
 
+// apply2Expr is the delayed application of a function to two arguments.
+type apply2Expr struct {
+	fn, a, b Value
+	p        syntax.Pos
+}
+
+func (a *apply2Expr) eval(ev *Evaluator, _ *Env) Value {
+	return ev.call(ev.call(a.fn, a.a, a.p), a.b, a.p)
+}
+func (a *apply2Expr) pos() syntax.Pos { return a.p }
+
+// lazyApply2 returns a thunk for fn applied to a and b.
+func lazyApply2(fn, a, b Value, pos syntax.Pos) Value {
+	return newThunk(&apply2Expr{fn: fn, a: a, b: b, p: pos}, nil)
+}
+
 // valueExpr is an expression whose value is known (for thunks built by
 // builtins, such as the default of functionArgs).
 type valueExpr struct {
@@ -308,7 +339,8 @@ type valueExpr struct {
 func (c *valueExpr) eval(ev *Evaluator, _ *Env) Value { return ev.force(c.v) }
 func (c *valueExpr) pos() syntax.Pos                  { return c.p }
 
-// call applies fn to one argument.
+// call applies fn to one argument and returns the result in weak head
+// normal form.
 func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
 	fn = ev.force(fn)
 	switch f := fn.(type) {
@@ -355,6 +387,9 @@ func (ev *Evaluator) callN(fn Value, args []Value, pos syntax.Pos) Value {
 func (ev *Evaluator) callBuiltin(b *Builtin, args []Value, pos syntax.Pos) Value {
 	ev.frames = append(ev.frames, frame{kind: frameBuiltin, pos: pos, ref: b})
 	v := b.fn(ev, pos, args)
+	if t, ok := v.(*Thunk); ok {
+		v = ev.forceThunk(t)
+	}
 	ev.frames = ev.frames[:len(ev.frames)-1]
 	return v
 }
@@ -371,6 +406,9 @@ func (ev *Evaluator) callClosure(c *Closure, arg Value, pos syntax.Pos) Value {
 	ev.depth++
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(pos)
+	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(pos)
 	}
 	ev.frames = append(ev.frames, frame{kind: frameCall, pos: pos, ref: lam})
 	v := lam.body.eval(ev, env)

@@ -21,6 +21,7 @@ const (
 // page, once published, never moves.
 var (
 	symPages [symMaxPages]atomic.Pointer[[symPageSize]string]
+	strPages [symMaxPages]atomic.Pointer[[symPageSize]atomic.Pointer[String]]
 	symMu    sync.RWMutex
 	symIndex = map[string]Symbol{}
 	symNext  uint32
@@ -58,6 +59,25 @@ func Intern(name string) Symbol {
 // String returns the symbol's name.
 func (s Symbol) String() string {
 	return symPages[s>>symPageBits].Load()[s&(symPageSize-1)]
+}
+
+// Value returns the symbol's name as a Nix string, made once per symbol
+// (attrNames and mapAttrs produce the same names again and again).
+func (s Symbol) Value() *String {
+	page := strPages[s>>symPageBits].Load()
+	if page == nil {
+		page = new([symPageSize]atomic.Pointer[String])
+		if !strPages[s>>symPageBits].CompareAndSwap(nil, page) {
+			page = strPages[s>>symPageBits].Load()
+		}
+	}
+	slot := &page[s&(symPageSize-1)]
+	if v := slot.Load(); v != nil {
+		return v
+	}
+	v := NewString(s.String())
+	slot.Store(v)
+	return v
 }
 
 // Frequently used symbols.

@@ -329,6 +329,9 @@ var submoduleCases = []moduleCase{
 	out(`^1002$`, "config.users.carol.uid", "./declare-users.nix", "./define-users-path.nix"),
 	out(`^true$`, "config.users.dave.enable", "./declare-users.nix", "./declare-enable.nix", "./define-enable.nix", "./define-users-if.nix"),
 	out(`^\{\}$`, "config.users", "./declare-users.nix", "./declare-enable.nix", "./define-users-if.nix"),
+	// mkIf inside a submodule value keeps the attribute; around it, removes it.
+	out(`^\["alice"\]$`, "config.names", "./declare-users.nix",
+		`{ lib, config, ... }: { options.names = lib.mkOption { default = builtins.attrNames config.users; }; config.users.alice.enable = lib.mkIf false true; config.users.bob = lib.mkIf false { }; }`),
 	out(`^\["erin"\]$`, "config.names", "./declare-users.nix", "./define-users-alice.nix", "./define-users-force.nix",
 		`{ lib, config, ... }: { options.names = lib.mkOption { default = builtins.attrNames config.users; }; }`),
 	out(`^false$`, "config.users.alice.enable", "./declare-users.nix", "./define-users-alice.nix", "./define-users-alice-more.nix", "./define-users-alice-force-enable.nix"),

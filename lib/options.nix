@@ -213,8 +213,7 @@ rec {
   showDefs = defs: lib.strings.concatMapStrings
     (def:
       let
-        pretty = tryEval (lib.generators.toPretty { }
-          (lib.generators.withRecursion { depthLimit = 10; throwOnDepthLimit = false; } def.value));
+        pretty = tryEval (lib.generators.toPretty { } (previewValue def.value));
         lines = filter (v: !isList v) (split "\n" pretty.value);
         value = concatStringsSep "\n    " (take 5 lines ++ lib.lists.optional (length lines > 5) "...");
         shown =
@@ -224,6 +223,21 @@ rec {
       in
       "\n- In `${showDefLocation def}'${shown}")
     defs;
+
+  # The part of a value that its first five pretty-printed lines can show:
+  # at most five elements of each list or set, six levels deep. It prints
+  # the same first lines as the whole value, at a bounded cost (a definition
+  # may be a whole package set).
+  previewValue =
+    let
+      go = depth: v:
+        if depth > 6 then "<unevaluated>"
+        else if isList v then map (go (depth + 1)) (take 5 v)
+        else if isAttrs v && !(lib.attrsets.isDerivation v) then
+          builtins.listToAttrs (map (n: { name = n; value = go (depth + 1) v.${n}; }) (take 5 (builtins.attrNames v)))
+        else v;
+    in
+    go 0;
 
   # The file name of definitions and declarations with no known file.
   unknownModule = "<unknown-file>";

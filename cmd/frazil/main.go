@@ -33,9 +33,15 @@ func init() {
 	commands["cache"] = command{"serve a store or a directory as a binary cache", runCache}
 	commands["kernel"] = kernelCommand
 	commands["realise"] = command{"build or substitute the outputs of derivations (nix-store --realise)", runRealise}
+	commands["build"] = command{"evaluate an expression and build its derivations (like nix-build)", runBuild}
 	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
+	commands["initrd"] = initrdCommand
+	commands["etc"] = etcCommand
+	commands["toplevel"] = toplevelCommand
+	commands["rebuild"] = rebuildCommand
+	commands["option"] = optionCommand
 	commands["poweroff"], commands["reboot"], commands["halt"] = powerCommand("poweroff"), powerCommand("reboot"), powerCommand("halt")
 }
 

@@ -7,6 +7,7 @@
 //
 //	mounts      /proc /sys /dev /run (when stage 1 did not), /dev/pts, /dev/shm
 //	store       /nix/store read-only (when stage 1 did not)
+//	random      credit /var/lib/frazil/random-seed to the kernel and renew it
 //	load        activation.json
 //	background  starts, each in its own goroutine:
 //	              control   the control socket /run/frazil/control.sock (package init/control)
@@ -38,6 +39,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -79,6 +81,7 @@ var (
 	bootSteps = []step{
 		{"mounts", true, (*system).mountSpecial},
 		{"store", false, (*system).storeReadOnly},
+		{"random", false, (*system).loadRandomSeed},
 		{"load", false, (*system).loadActivation},
 		{"background", false, (*system).startBackground},
 		{"filesystems", false, (*system).mountFileSystems},
@@ -173,10 +176,16 @@ func (s *system) runSteps(steps []step) {
 	}
 }
 
-// startBackground starts the background chains.
+// startBackground starts the background chains, each on its own thread
+// at a lower priority (nice 10): on a single CPU, loading kernel modules
+// would otherwise delay activation and the services' start.
 func (s *system) startBackground() error {
 	for _, chain := range backgroundChains {
-		s.goSafe("boot "+chain[0].name, func() { s.runSteps(chain) })
+		s.goSafe("boot "+chain[0].name, func() {
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+			unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10)
+			s.runSteps(chain)
+		})
 	}
 	return nil
 }
@@ -216,10 +225,16 @@ func (s *system) loadActivation() error {
 
 func (s *system) activate() error {
 	defer close(s.activated)
-	return activation.Activate(activation.Options{
+	err := activation.Activate(activation.Options{
 		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
+	s.goSafe("activation sync", func() {
+		if err := activation.Sync("/"); err != nil {
+			s.logf("activation sync: %v", err)
+		}
+	})
+	return err
 }
 
 func (s *system) setHostname() error {

@@ -66,6 +66,26 @@ func TestRefusesUnlessPID1(t *testing.T) {
 	}
 }
 
+func TestReadSeed(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	os.WriteFile(good, make([]byte, seedSize), 0o600)
+	if seed, err := readSeed(good); err != nil || len(seed) != seedSize {
+		t.Errorf("readSeed(good) = %d bytes, %v", len(seed), err)
+	}
+	for name, f := range map[string]func(p string){
+		"short":      func(p string) { os.WriteFile(p, make([]byte, 10), 0o600) },
+		"world-read": func(p string) { os.WriteFile(p, make([]byte, seedSize), 0o644); os.Chmod(p, 0o644) },
+		"directory":  func(p string) { os.Mkdir(p, 0o700) },
+	} {
+		p := filepath.Join(dir, name)
+		f(p)
+		if _, err := readSeed(p); err == nil || !strings.Contains(err.Error(), "not crediting it") {
+			t.Errorf("readSeed(%s) = %v", name, err)
+		}
+	}
+}
+
 func TestMountOrder(t *testing.T) {
 	fss := []activation.FileSystem{
 		{MountPoint: "/boot/efi", Device: "LABEL=EFI"},

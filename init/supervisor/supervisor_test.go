@@ -84,6 +84,13 @@ func helper(mode string) int {
 	case "nap":
 		time.Sleep(100 * time.Millisecond)
 		return 0
+	case "pwd":
+		wd, _ := os.Getwd()
+		appendOut("pwd " + wd)
+		return 0
+	case "fail":
+		appendOut("fail " + name)
+		return 4
 	case "tty": // report the terminal, then echo one line read from it
 		_, terr := unix.IoctlGetTermios(0, unix.TCGETS)
 		isTTY := terr == nil
@@ -519,5 +526,34 @@ func TestTTYService(t *testing.T) {
 		if strings.HasPrefix(l, "tty=") {
 			t.Errorf("terminal output was captured in the logs: %q", logs)
 		}
+	}
+}
+
+func TestPreStartAndWorkingDirectory(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	pre := func(mode string) []string { return []string{"/usr/bin/env", "SUPERVISOR_HELPER=" + mode, h.bin} }
+	h.start("",
+		h.svc("ok", "pwd", func(s *Spec) {
+			s.Type = TypeOneshot
+			s.WorkingDirectory = dir
+			s.PreStart = [][]string{pre("pwd")}
+		}),
+		h.svc("blocked", "serve", func(s *Spec) {
+			s.PreStart = [][]string{pre("fail")}
+			s.Restart = RestartNo
+		}),
+	)
+	h.waitSettled()
+	events := strings.Join(h.events(), " ")
+	// The two services run concurrently, so their events interleave.
+	if strings.Count(events, "pwd_"+dir) != 2 {
+		t.Errorf("preStart and main should both run in %s: %q", dir, events)
+	}
+	if strings.Contains(events, "start_blocked") {
+		t.Errorf("main process ran after a failed preStart: %q", events)
+	}
+	if st := h.status("blocked"); st.State != StateFailed || st.LastExit != "preStart /usr/bin/env exited with status 4" {
+		t.Errorf("blocked: %+v", st)
 	}
 }

@@ -429,6 +429,14 @@ runTests {
     expr = lib.options.showDefs [ { file = "a.nix"; value = lib.range 1 10; } ];
     expected = "\n- In `a.nix':\n    [\n      1\n      2\n      3\n      4\n    ...";
   };
+  testShowDefsHuge = {
+    expr = lib.options.showDefs [ { file = "a.nix"; value = lib.genAttrs (map toString (lib.range 1 10000)) (n: lib.range 1 1000); } ];
+    expected = "\n- In `a.nix':\n    {\n      \"1\" = [\n        1\n        2\n        3\n    ...";
+  };
+  testShowDefsDeep = {
+    expr = lib.options.showDefs [ { file = "a.nix"; value = lib.fix (self: { a = self; }); } ];
+    expected = "\n- In `a.nix':\n    {\n      a = {\n        a = {\n          a = {\n            a = {\n    ...";
+  };
   testMergeEqualOption = { expr = lib.mergeEqualOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 1; } ]; expected = 1; };
   testMergeEqualOptionConflict = testFails (lib.mergeEqualOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 2; } ]);
   testMergeOneOption = testFails (lib.mergeOneOption [ "x" ] [ { file = "a"; value = 1; } { file = "b"; value = 1; } ]);
