@@ -146,3 +146,16 @@ func TestDescribeChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestDeviceSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"/dev/disk/by-label/FRAZIL-ESP": "LABEL=FRAZIL-ESP",
+		"/dev/disk/by-uuid/1234-ABCD":   "UUID=1234-ABCD",
+		"/dev/vdb1":                     "/dev/vdb1",
+		"LABEL=data":                    "LABEL=data",
+	} {
+		if got := deviceSpec(in); got != want {
+			t.Errorf("deviceSpec(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
