@@ -95,6 +95,18 @@ func (m *machine) seen(pattern string, timeout time.Duration) {
 	}
 }
 
+// seenCount waits until the console has shown n lines matching pattern.
+func (m *machine) seenCount(pattern string, n int, timeout time.Duration) {
+	m.t.Helper()
+	re := regexp.MustCompile(pattern)
+	for deadline := time.Now().Add(timeout); len(re.FindAllString(vm.StripANSI(m.v.Console.Output()), -1)) < n; {
+		if time.Now().After(deadline) {
+			m.t.Fatalf("fewer than %d console lines matching %q within %v", n, pattern, timeout)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // web checks that the web service answers from the host with want.
 func (m *machine) web(want string) {
 	m.t.Helper()
@@ -148,6 +160,9 @@ func (m *machine) power(action string) {
 //     mounted on /boot;
 //   - rollback: `frazil generations rollback` on the device, then a
 //     reboot, boots the previous generation by default;
+//   - switch: `frazil rebuild switch --toplevel` on the device adds a
+//     generation, rewrites the menu and has PID 1 activate it at once
+//     (the console shell, unchanged, survives; web restarts with v2);
 //   - power-off: `frazil poweroff` ends QEMU, and e2fsck -fn finds the
 //     root filesystem clean (fsck.vfat -n the ESP).
 func TestSystemLifecycle(t *testing.T) {
@@ -210,6 +225,33 @@ func TestSystemLifecycle(t *testing.T) {
 	}
 	if out := m.run("frazil generations list"); !regexp.MustCompile(`(?m)^\s*1 .*\(current\)`).MatchString(out) {
 		t.Errorf("generation 1 is not current after the rollback:\n%s", out)
+	}
+	ph.done()
+
+	ph = startPhase(t, "switch on the device: rebuild switch activates the newer generation")
+	out = m.run("frazil rebuild switch --toplevel " + string(img.tops[1]))
+	// Like nix-env --set, the profile reuses its newest generation (2,
+	// v2) instead of adding a third that points at the same system.
+	for _, want := range []string{"generation 2 of /nix/var/nix/profiles/system already points at", `default "Frazil - Generation 2 (`,
+		"activating " + string(img.tops[1]), "started: crashloop, extra, flaky", "restarted: setup, web"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("rebuild switch output lacks %q:\n%s", want, out)
+		}
+	}
+	m.seenCount(`frazil: crashloop: exited with status 1; crash-looping`, 2, time.Minute)
+	m.seenCount(`flaky: up after a crash`, 2, time.Minute)
+	m.web("frazil web v2")
+	for _, c := range []struct{ cmd, want string }{
+		{"readlink /run/current-system", string(img.tops[1])},
+		{"readlink /run/booted-system", string(img.tops[0])},
+		{"cat /etc/frazil-generation /run/setup-done", "v2\nv2"},
+	} {
+		if got := m.run(c.cmd); got != c.want {
+			t.Errorf("after the switch: %s = %q, want %q", c.cmd, got, c.want)
+		}
+	}
+	if st := m.services()["extra"]; st.State != supervisor.StateRunning {
+		t.Errorf("after the switch extra is %s, want running", st.State)
 	}
 	ph.done()
 

@@ -21,7 +21,7 @@ import (
 	"github.com/frazil/frazil/store/storepath"
 )
 
-var rebuildCommand = command{"build a system configuration (build, dry-build; like nixos-rebuild)", runRebuild}
+var rebuildCommand = command{"build, switch to or package a system configuration (like nixos-rebuild)", runRebuild}
 
 // rebuildOpts are frazil rebuild's flags.
 type rebuildOpts struct {
@@ -34,8 +34,12 @@ type rebuildOpts struct {
 }
 
 func runRebuild(args []string) error {
+	if len(args) > 0 && deployActions[args[0]] {
+		return runRebuildDeploy(args[0], args[1:]) // rebuild_image.go
+	}
 	if len(args) == 0 || (args[0] != "build" && args[0] != "dry-build") {
 		fmt.Fprintln(os.Stderr, "usage: frazil rebuild build|dry-build [--file configuration.nix] [-I NAME=PATH] [--system S] [-o LINK] [--store DIR]")
+		fmt.Fprintln(os.Stderr, "       frazil rebuild switch|boot|test|build-image|build-vm [--file configuration.nix | --toplevel PATH] [flags] (-h for them)")
 		return errUsage
 	}
 	action := args[0]

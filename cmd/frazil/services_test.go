@@ -47,6 +47,13 @@ func (f *fakeDevice) RestartService(n string) error {
 	f.actions = append(f.actions, "restart "+n)
 	return nil
 }
+func (f *fakeDevice) Switch(top string) (supervisor.Changes, error) {
+	f.actions = append(f.actions, "switch "+top)
+	if !strings.HasPrefix(top, "/nix/store/") {
+		return supervisor.Changes{}, fmt.Errorf("switch %s: %w", top, control.ErrBadToplevel)
+	}
+	return supervisor.Changes{Started: []string{"extra"}, Restarted: []string{"web"}}, nil
+}
 func (f *fakeDevice) Power(a string) error {
 	f.actions = append(f.actions, "power "+a)
 	return nil

@@ -37,6 +37,10 @@ func (s *system) mountFileSystems() error {
 	}
 	var types []string
 	for _, fs := range fss {
+		if fs.FSType == "auto" || fs.FSType == "" {
+			types = append(types, "ext4", "vfat") // what DetectType can answer
+			continue
+		}
 		types = append(types, fs.FSType)
 	}
 	var errs []error
@@ -96,18 +100,37 @@ func mountFileSystem(fs activation.FileSystem) error {
 	if mounted(fs.MountPoint) {
 		return nil
 	}
-	dev, err := stage1.FindRoot(fs.Device, fsDeviceWait, nil)
+	dev, err := stage1.FindRoot(deviceSpec(fs.Device), fsDeviceWait, nil)
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", fs.MountPoint, err)
 	}
 	if err := os.MkdirAll(fs.MountPoint, 0o755); err != nil {
 		return fmt.Errorf("mount %s: %w", fs.MountPoint, err)
 	}
+	fsType := fs.FSType
+	if fsType == "" || fsType == "auto" {
+		if fsType, err = stage1.DetectType(dev); err != nil {
+			return fmt.Errorf("mount %s: %w", fs.MountPoint, err)
+		}
+	}
 	flags, data := mountOptions(fs.Options)
-	if err := unix.Mount(dev, fs.MountPoint, fs.FSType, flags, data); err != nil {
-		return fmt.Errorf("mount %s (%s, %s) on %s: %w", fs.Device, dev, fs.FSType, fs.MountPoint, err)
+	if err := unix.Mount(dev, fs.MountPoint, fsType, flags, data); err != nil {
+		return fmt.Errorf("mount %s (%s, %s) on %s: %w", fs.Device, dev, fsType, fs.MountPoint, err)
 	}
 	return nil
+}
+
+// deviceSpec turns the udev links NixOS configurations name devices by
+// (/dev/disk/by-label/X, /dev/disk/by-uuid/X) into LABEL=X and UUID=X:
+// there is no udev to make them, so PID 1 looks the filesystems up itself.
+func deviceSpec(dev string) string {
+	if l, ok := strings.CutPrefix(dev, "/dev/disk/by-label/"); ok {
+		return "LABEL=" + l
+	}
+	if u, ok := strings.CutPrefix(dev, "/dev/disk/by-uuid/"); ok {
+		return "UUID=" + u
+	}
+	return dev
 }
 
 // loadFSModules loads the modules of the given filesystem types that the

@@ -65,6 +65,7 @@ type system struct {
 	power     chan string   // "poweroff", "reboot", "halt"
 	activated chan struct{} // closed when activation has finished
 	debug     bool
+	switchMu  sync.Mutex // one switch at a time
 }
 
 // step is one part of boot.
@@ -341,6 +342,9 @@ func (b backend) StartService(n string) error   { return b.supOrErr().StartServi
 func (b backend) StopService(n string) error    { return b.supOrErr().StopService(n) }
 func (b backend) RestartService(n string) error { return b.supOrErr().RestartService(n) }
 func (b backend) Power(a string) error          { return b.s.requestPower(a) }
+func (b backend) Switch(top string) (supervisor.Changes, error) {
+	return b.s.switchTo(top)
+}
 
 // supOrErr returns the supervisor, or an empty one before services start.
 func (b backend) supOrErr() *supervisor.Supervisor {

@@ -1,6 +1,7 @@
 package pid1
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/frazil/frazil/init/activation"
+	"github.com/frazil/frazil/init/control"
+	"github.com/frazil/frazil/init/supervisor"
 	"golang.org/x/sys/unix"
 )
 
@@ -117,6 +120,42 @@ func TestMountOptions(t *testing.T) {
 		flags, data := mountOptions(c.opts)
 		if flags != c.flags || data != c.data {
 			t.Errorf("mountOptions(%q) = %#x %q, want %#x %q", c.opts, flags, data, c.flags, c.data)
+		}
+	}
+}
+
+func TestLoadGenerationRejects(t *testing.T) {
+	dir := t.TempDir()
+	for _, top := range []string{dir, "/nix/store", "/nix/store/abc-x/sub", "relative"} {
+		if _, _, err := loadGeneration(top); !errors.Is(err, control.ErrBadToplevel) {
+			t.Errorf("loadGeneration(%s) = %v, want ErrBadToplevel", top, err)
+		}
+	}
+}
+
+func TestDescribeChanges(t *testing.T) {
+	for _, c := range []struct {
+		ch   supervisor.Changes
+		want string
+	}{
+		{supervisor.Changes{Unchanged: []string{"a"}}, "no service changed"},
+		{supervisor.Changes{Started: []string{"d", "e"}, Stopped: []string{"c"}, Restarted: []string{"b"}}, "started d, e; restarted b; stopped c"},
+	} {
+		if got := describeChanges(c.ch); got != c.want {
+			t.Errorf("describeChanges(%+v) = %q, want %q", c.ch, got, c.want)
+		}
+	}
+}
+
+func TestDeviceSpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"/dev/disk/by-label/FRAZIL-ESP": "LABEL=FRAZIL-ESP",
+		"/dev/disk/by-uuid/1234-ABCD":   "UUID=1234-ABCD",
+		"/dev/vdb1":                     "/dev/vdb1",
+		"LABEL=data":                    "LABEL=data",
+	} {
+		if got := deviceSpec(in); got != want {
+			t.Errorf("deviceSpec(%s) = %s, want %s", in, got, want)
 		}
 	}
 }

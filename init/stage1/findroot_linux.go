@@ -102,3 +102,13 @@ func describeBlockDevices() []string {
 	}
 	return out
 }
+
+// DetectType names the filesystem type on dev for mount(2): "ext4" for
+// ext2/3/4 (the ext4 driver mounts all three), "vfat" for FAT.
+func DetectType(dev string) (string, error) {
+	id, err := readFSID(dev)
+	if err != nil {
+		return "", fmt.Errorf("filesystem type of %s: %w", dev, err)
+	}
+	return id.Type, nil
+}

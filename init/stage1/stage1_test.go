@@ -85,6 +85,9 @@ func TestSuperblockAgainstMke2fs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if typ, err := DetectType(img); err != nil || typ != "ext4" {
+			t.Errorf("%s: DetectType = %q, %v; want ext4", fstype, typ, err)
+		}
 		if id.Label != "frazil-root" || id.UUID != wantUUID {
 			t.Errorf("%s: got %+v, want label frazil-root uuid %s", fstype, id, wantUUID)
 		}
@@ -167,9 +170,9 @@ func TestFATBootSectorAgainstMkfs(t *testing.T) {
 		args []string
 		want FSID
 	}{
-		{"fat32", []string{"-F", "32", "-n", "FRAZIL-ESP", "-i", "1234ABCD"}, FSID{Label: "FRAZIL-ESP", UUID: "1234-ABCD"}},
-		{"fat16", []string{"-F", "16", "-n", "BOOT", "-i", "00c0ffee"}, FSID{Label: "BOOT", UUID: "00C0-FFEE"}},
-		{"no label", []string{"-F", "32", "-i", "0"}, FSID{Label: "", UUID: "0000-0000"}},
+		{"fat32", []string{"-F", "32", "-n", "FRAZIL-ESP", "-i", "1234ABCD"}, FSID{Type: "vfat", Label: "FRAZIL-ESP", UUID: "1234-ABCD"}},
+		{"fat16", []string{"-F", "16", "-n", "BOOT", "-i", "00c0ffee"}, FSID{Type: "vfat", Label: "BOOT", UUID: "00C0-FFEE"}},
+		{"no label", []string{"-F", "32", "-i", "0"}, FSID{Type: "vfat", Label: "", UUID: "0000-0000"}},
 	} {
 		os.Remove(img)
 		args := append(append([]string{"-C"}, tc.args...), img, "36000")

@@ -26,8 +26,9 @@ var errNotFAT = errors.New("not a FAT filesystem")
 
 // FSID is what identifies a filesystem on the kernel command line.
 type FSID struct {
+	Type  string // "ext4" (any ext2/3/4) or "vfat", as mount(2) takes it
 	Label string
-	UUID  string // lowercase, 8-4-4-4-12
+	UUID  string // ext: lowercase, 8-4-4-4-12; FAT: the volume ID as ABCD-1234
 }
 
 // ParseExtSuperblock reads the label and UUID of an ext2/3/4 superblock
@@ -43,7 +44,7 @@ func ParseExtSuperblock(sb []byte) (FSID, error) {
 	if i := strings.IndexByte(string(label), 0); i >= 0 {
 		label = label[:i]
 	}
-	return FSID{Label: string(label), UUID: formatUUID(sb[offUUID : offUUID+16])}, nil
+	return FSID{Type: "ext4", Label: string(label), UUID: formatUUID(sb[offUUID : offUUID+16])}, nil
 }
 
 func formatUUID(b []byte) string {
@@ -103,5 +104,5 @@ func ParseFATBootSector(bs []byte) (FSID, error) {
 	if label == "NO NAME" {
 		label = ""
 	}
-	return FSID{Label: label, UUID: fmt.Sprintf("%04X-%04X", id>>16, id&0xffff)}, nil
+	return FSID{Type: "vfat", Label: label, UUID: fmt.Sprintf("%04X-%04X", id>>16, id&0xffff)}, nil
 }
