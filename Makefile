@@ -21,9 +21,13 @@ vet:
 	$(GO) vet ./...
 
 # Unit, differential and QEMU tests. FRAZIL_STRICT=1 turns a missing
-# prerequisite into a failure instead of a skip.
+# prerequisite into a failure instead of a skip. The package, example and
+# QEMU tests share one store (out/test-store), so each package is built once.
+TEST_STORE := $(CURDIR)/out/test-store
 unit: build
-	FRAZIL_STRICT=1 $(GO) test -timeout 60m ./...
+	mkdir -p $(TEST_STORE)
+	FRAZIL_STRICT=1 FRAZIL_TEST_STORE=$(TEST_STORE) FRAZIL_PKGS_STORE=$(TEST_STORE) \
+		$(GO) test -timeout 80m ./...
 
 conformance: build
 	scripts/conformance

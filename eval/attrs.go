@@ -8,6 +8,7 @@ package eval
 
 import (
 	"sort"
+	"unsafe"
 
 	"github.com/frazil/frazil/eval/syntax"
 )
@@ -63,6 +64,38 @@ func (a *Attrs) Lexical() []Attr {
 	sort.Slice(lex, func(i, j int) bool { return lex[i].Name.String() < lex[j].Name.String() })
 	a.lex = &lex
 	return lex
+}
+
+// attrsArr is an attribute set allocated together with its attributes.
+type attrsArr[A any] struct {
+	Attrs
+	arr A
+}
+
+func allocAttrs[A any](n int) *Attrs {
+	x := &attrsArr[A]{}
+	x.attrs = unsafe.Slice((*Attr)(unsafe.Pointer(&x.arr)), n)
+	return &x.Attrs
+}
+
+// newAttrsOfLen returns a set of n zero attributes to be filled in
+// order (by symbol); small sets are one allocation.
+func newAttrsOfLen(n int) *Attrs {
+	switch {
+	case n == 1:
+		return allocAttrs[[1]Attr](n)
+	case n == 2:
+		return allocAttrs[[2]Attr](n)
+	case n == 3:
+		return allocAttrs[[3]Attr](n)
+	case n == 4:
+		return allocAttrs[[4]Attr](n)
+	case n <= 6:
+		return allocAttrs[[6]Attr](n)
+	case n <= 8:
+		return allocAttrs[[8]Attr](n)
+	}
+	return &Attrs{attrs: make([]Attr, n)}
 }
 
 // Len returns the number of attributes.
@@ -144,25 +177,7 @@ func update(a, b *Attrs) *Attrs {
 	return &Attrs{attrs: out}
 }
 
-// attrsBuilder collects attributes for a new set.
-type attrsBuilder struct {
-	attrs []Attr
-}
-
-func newAttrsBuilder(n int) *attrsBuilder { return &attrsBuilder{attrs: make([]Attr, 0, n)} }
-
-func (b *attrsBuilder) add(name Symbol, v Value) {
-	b.attrs = append(b.attrs, Attr{Name: name, Value: v})
-}
-
-func (b *attrsBuilder) addPos(name Symbol, pos syntax.Pos, v Value) {
-	b.attrs = append(b.attrs, Attr{Name: name, Pos: pos, Value: v})
-}
-
-// build sorts the attributes; the first of duplicate names wins.
-func (b *attrsBuilder) build() *Attrs { return NewAttrs(b.attrs) }
-
-// sortedNames returns attribute names of a set in order.
+// names returns the attribute names of a set in symbol order.
 func (a *Attrs) names() []Symbol {
 	out := make([]Symbol, len(a.attrs))
 	for i, at := range a.attrs {

@@ -10,7 +10,7 @@ func primAttrNames(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	a := ev.forceAttrs(args[0], pos)
 	out := make([]Value, len(a.attrs))
 	for i, at := range a.Lexical() {
-		out[i] = NewString(at.Name.String())
+		out[i] = at.Name.Value()
 	}
 	return NewList(out)
 }
@@ -130,8 +130,7 @@ func primMapAttrs(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	}
 	out := make([]Attr, len(a.attrs))
 	for i, at := range a.attrs {
-		partial := lazyApply(f, NewString(at.Name.String()), pos)
-		out[i] = Attr{Name: at.Name, Pos: at.Pos, Value: lazyApply(partial, at.Value, pos)}
+		out[i] = Attr{Name: at.Name, Pos: at.Pos, Value: lazyApply2(f, at.Name.Value(), at.Value, pos)}
 	}
 	return &Attrs{attrs: out}
 }
@@ -151,8 +150,7 @@ func primZipAttrsWith(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	}
 	out := make([]Attr, len(order))
 	for i, name := range order {
-		partial := lazyApply(f, NewString(name.String()), pos)
-		out[i] = Attr{Name: name, Value: lazyApply(partial, NewList(groups[name]), pos)}
+		out[i] = Attr{Name: name, Value: lazyApply2(f, name.Value(), NewList(groups[name]), pos)}
 	}
 	return NewAttrs(out)
 }

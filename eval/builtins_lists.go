@@ -14,11 +14,11 @@ func primMap(ev *Evaluator, pos syntax.Pos, args []Value) Value {
 	if len(l.elems) == 0 {
 		return emptyList
 	}
-	out := make([]Value, len(l.elems))
+	out := newListOfLen(len(l.elems))
 	for i, e := range l.elems {
-		out[i] = lazyApply(f, e, pos)
+		out.elems[i] = lazyApply(f, e, pos)
 	}
-	return &List{elems: out}
+	return out
 }
 
 // callPred calls a predicate and forces a Boolean result.

@@ -56,6 +56,8 @@ func (ev *Evaluator) coerceToString(pos syntax.Pos, v Value, cb *contextBuilder,
 		case Null:
 			return ""
 		case *List:
+			ev.enter(pos)
+			defer ev.leave()
 			var b strings.Builder
 			for i, e := range x.elems {
 				b.WriteString(ev.coerceToString(pos, e, cb, coerceMore, copyToStore))

@@ -43,6 +43,10 @@ type Options struct {
 	Getenv func(string) string
 	// Lints enables checks of literals while parsing.
 	Lints syntax.Lints
+	// MaxSteps, if positive, limits the number of function calls and
+	// thunks evaluated; beyond it evaluation fails. It bounds untrusted
+	// or fuzzed input.
+	MaxSteps int
 }
 
 // DefaultMaxDepth is the default evaluation depth limit.
@@ -61,7 +65,9 @@ type Evaluator struct {
 	frames   []frame        // the evaluation stack, for traces
 	forcing  []forcingThunk // thunks being forced, reset when an error unwinds
 	depth    int
-	tryDepth int // nesting of tryEval: catchable errors skip the trace
+	steps    int     // calls and thunks evaluated, for Options.MaxSteps
+	argStack []Value // arguments of the builtin calls in progress
+	tryDepth int     // nesting of tryEval: catchable errors skip the trace
 
 	drvHashes  map[string][]byte                 // hashDerivationModulo cache
 	regexCache map[string]*regexp.Regexp         // compiled regular expressions
@@ -130,6 +136,9 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(t.u.pos())
 	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(t.u.pos())
+	}
 	v := t.u.eval(ev, env)
 	ev.depth--
 	ev.forcing = ev.forcing[:len(ev.forcing)-1]
@@ -142,6 +151,13 @@ func (ev *Evaluator) forceThunk(t *Thunk) Value {
 type forcingThunk struct {
 	t   *Thunk
 	env *Env
+}
+
+func (ev *Evaluator) countStep(pos syntax.Pos) {
+	ev.steps++
+	if ev.steps > ev.opts.MaxSteps {
+		ev.errorf(ErrAbort, pos, "evaluation took more than %d steps", ev.opts.MaxSteps)
+	}
 }
 
 func (ev *Evaluator) stackOverflow(pos syntax.Pos) {
@@ -239,11 +255,11 @@ func (ev *Evaluator) pushMsg(pos syntax.Pos, msg string) {
 // savepoint records the stacks so that an unwinding error can restore
 // them.
 type savepoint struct {
-	frames, forcing, depth, tryDepth int
+	frames, forcing, depth, tryDepth, args int
 }
 
 func (ev *Evaluator) save() savepoint {
-	return savepoint{len(ev.frames), len(ev.forcing), ev.depth, ev.tryDepth}
+	return savepoint{len(ev.frames), len(ev.forcing), ev.depth, ev.tryDepth, len(ev.argStack)}
 }
 
 // restore undoes the effects of an error unwinding to sp: thunks that
@@ -259,6 +275,8 @@ func (ev *Evaluator) restore(sp savepoint) {
 	ev.frames = ev.frames[:sp.frames]
 	ev.depth = sp.depth
 	ev.tryDepth = sp.tryDepth
+	clear(ev.argStack[sp.args:])
+	ev.argStack = ev.argStack[:sp.args]
 }
 
 // try runs f and returns the evaluation error it raised, if any. Go
@@ -290,25 +308,52 @@ type applyExpr struct {
 	p       syntax.Pos
 }
 
-func (a *applyExpr) eval(ev *Evaluator, _ *Env) Value { return ev.call(a.fn, a.arg, a.p) }
-func (a *applyExpr) pos() syntax.Pos                  { return a.p }
+// eval applies the function. Once it succeeds the thunk holds the value
+// and the application is dropped (it shares the thunk's allocation, so
+// it must not keep the function and argument alive).
+func (a *applyExpr) eval(ev *Evaluator, _ *Env) Value {
+	v := ev.call(a.fn, a.arg, a.p)
+	a.fn, a.arg = nil, nil
+	return v
+}
+func (a *applyExpr) pos() syntax.Pos { return a.p }
 
 // lazyApply returns a thunk for fn applied to arg.
 func lazyApply(fn, arg Value, pos syntax.Pos) Value {
-	return newThunk(&applyExpr{fn: fn, arg: arg, p: pos}, nil)
+	// The thunk and its application in one allocation.
+	x := &struct {
+		t Thunk
+		a applyExpr
+	}{a: applyExpr{fn: fn, arg: arg, p: pos}}
+	x.t = Thunk{env: noEnv, u: &x.a}
+	return &x.t
 }
 
-// valueExpr is an expression whose value is known (for thunks built by
-// builtins, such as the default of functionArgs).
-type valueExpr struct {
-	v Value
-	p syntax.Pos
+// apply2Expr is the delayed application of a function to two arguments.
+type apply2Expr struct {
+	fn, a, b Value
+	p        syntax.Pos
 }
 
-func (c *valueExpr) eval(ev *Evaluator, _ *Env) Value { return ev.force(c.v) }
-func (c *valueExpr) pos() syntax.Pos                  { return c.p }
+func (a *apply2Expr) eval(ev *Evaluator, _ *Env) Value {
+	v := ev.call(ev.call(a.fn, a.a, a.p), a.b, a.p)
+	a.fn, a.a, a.b = nil, nil, nil
+	return v
+}
+func (a *apply2Expr) pos() syntax.Pos { return a.p }
 
-// call applies fn to one argument.
+// lazyApply2 returns a thunk for fn applied to a and b.
+func lazyApply2(fn, a, b Value, pos syntax.Pos) Value {
+	x := &struct {
+		t Thunk
+		a apply2Expr
+	}{a: apply2Expr{fn: fn, a: a, b: b, p: pos}}
+	x.t = Thunk{env: noEnv, u: &x.a}
+	return &x.t
+}
+
+// call applies fn to one argument and returns the result in weak head
+// normal form.
 func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
 	fn = ev.force(fn)
 	switch f := fn.(type) {
@@ -316,7 +361,9 @@ func (ev *Evaluator) call(fn Value, arg Value, pos syntax.Pos) Value {
 		return ev.callClosure(f, arg, pos)
 	case *Builtin:
 		if f.Arity == 1 {
-			return ev.callBuiltin(f, []Value{arg}, pos)
+			base := len(ev.argStack)
+			ev.argStack = append(ev.argStack, arg)
+			return ev.callBuiltinStack(f, base, pos)
 		}
 		return &PartialApp{fn: f, args: []Value{arg}}
 	case *PartialApp:
@@ -352,25 +399,52 @@ func (ev *Evaluator) callN(fn Value, args []Value, pos syntax.Pos) Value {
 	return ev.force(fn)
 }
 
+// callBuiltinStack calls b with the arguments on the argument stack from
+// base, then pops them. Builtins only read their argument slice, so it
+// can live on this stack instead of the heap.
+func (ev *Evaluator) callBuiltinStack(b *Builtin, base int, pos syntax.Pos) Value {
+	top := len(ev.argStack)
+	v := ev.callBuiltin(b, ev.argStack[base:top:top], pos)
+	clear(ev.argStack[base:top])
+	ev.argStack = ev.argStack[:base]
+	return v
+}
+
 func (ev *Evaluator) callBuiltin(b *Builtin, args []Value, pos syntax.Pos) Value {
 	ev.frames = append(ev.frames, frame{kind: frameBuiltin, pos: pos, ref: b})
 	v := b.fn(ev, pos, args)
+	if t, ok := v.(*Thunk); ok {
+		v = ev.forceThunk(t)
+	}
 	ev.frames = ev.frames[:len(ev.frames)-1]
 	return v
 }
 
 // callClosure binds arg to the lambda's parameters and evaluates its body.
 func (ev *Evaluator) callClosure(c *Closure, arg Value, pos syntax.Pos) Value {
-	lam := c.lam
-	env := newEnv(c.env, lam.envSize)
+	return ev.evalBody(c.lam, ev.bindArg(c.lam, c.env, arg, pos), pos)
+}
+
+// bindArg makes the environment of a call of lam (created in parent)
+// with argument arg.
+func (ev *Evaluator) bindArg(lam *lambdaNode, parent *Env, arg Value, pos syntax.Pos) *Env {
+	env := newEnv(parent, lam.envSize)
 	if !lam.hasFormals {
 		env.set(0, arg)
 	} else {
 		ev.bindFormals(lam, env, arg, pos)
 	}
+	return env
+}
+
+// evalBody evaluates the body of lam in its call environment.
+func (ev *Evaluator) evalBody(lam *lambdaNode, env *Env, pos syntax.Pos) Value {
 	ev.depth++
 	if ev.depth > ev.opts.MaxDepth {
 		ev.stackOverflow(pos)
+	}
+	if ev.opts.MaxSteps > 0 {
+		ev.countStep(pos)
 	}
 	ev.frames = append(ev.frames, frame{kind: frameCall, pos: pos, ref: lam})
 	v := lam.body.eval(ev, env)

@@ -34,6 +34,94 @@ func (ev *Evaluator) lazy(x expr, env *Env) Value {
 	return newThunk(x, env)
 }
 
+// lazyArg is lazy for function arguments: integer arithmetic on known
+// values, which cannot fail, is done at once instead of in a thunk (the
+// `n - 1` of recursive functions). Attribute values and list elements
+// stay lazy exactly as in Nix, since non-strict printing shows which
+// values are evaluated.
+func (ev *Evaluator) lazyArg(x expr, env *Env) Value {
+	switch n := x.(type) {
+	case *binNode:
+		if v, ok := eagerArith(n.op, n.l, n.r, env); ok {
+			return v
+		}
+	case *concatNode:
+		if !n.forceString && len(n.parts) == 2 {
+			if v, ok := eagerArith(syntax.PLUS, n.parts[0], n.parts[1], env); ok {
+				return v
+			}
+		}
+	}
+	return ev.lazy(x, env)
+}
+
+// known returns the value of a constant or of a variable that is
+// already evaluated, without evaluating anything.
+func known(x expr, env *Env) (Value, bool) {
+	switch n := x.(type) {
+	case *constNode:
+		return n.v, true
+	case *varNode:
+		e := env
+		for i := n.level; i > 0; i-- {
+			e = e.up
+		}
+		switch v := e.get(n.index).(type) {
+		case nil:
+			return nil, false
+		case *Thunk:
+			if v.done() {
+				return v.value(), true
+			}
+			return nil, false
+		default:
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+// eagerArith computes integer +, - or * of known operands when it cannot
+// fail, saving a thunk for arguments like `n - 1`. Evaluation is pure, so
+// computing early what cannot fail is not observable.
+func eagerArith(op syntax.Token, l, r expr, env *Env) (Value, bool) {
+	if op != syntax.PLUS && op != syntax.MINUS && op != syntax.STAR {
+		return nil, false
+	}
+	a, ok := known(l, env)
+	if !ok {
+		return nil, false
+	}
+	ai, ok := a.(Int)
+	if !ok {
+		return nil, false
+	}
+	b, ok := known(r, env)
+	if !ok {
+		return nil, false
+	}
+	bi, ok := b.(Int)
+	if !ok {
+		return nil, false
+	}
+	x, y := int64(ai), int64(bi)
+	switch op {
+	case syntax.PLUS:
+		if s := x + y; (s > x) == (y > 0) {
+			return Int(s), true
+		}
+	case syntax.MINUS:
+		if s := x - y; (s < x) == (y > 0) {
+			return Int(s), true
+		}
+	case syntax.STAR:
+		if x > -1<<31 && x < 1<<31 && y > -1<<31 && y < 1<<31 {
+			return Int(x * y), true
+		}
+	}
+	return nil, false
+}
+
 type (
 	constNode struct {
 		p syntax.Pos
@@ -253,11 +341,11 @@ func (n *listNode) eval(ev *Evaluator, env *Env) Value {
 	if len(n.elems) == 0 {
 		return emptyList
 	}
-	elems := make([]Value, len(n.elems))
+	l := newListOfLen(len(n.elems))
 	for i, x := range n.elems {
-		elems[i] = ev.lazy(x, env)
+		l.elems[i] = ev.lazy(x, env)
 	}
-	return &List{elems: elems}
+	return l
 }
 
 func (n *lambdaNode) eval(ev *Evaluator, env *Env) Value { return &Closure{lam: n, env: env} }
@@ -268,21 +356,32 @@ func (n *callNode) eval(ev *Evaluator, env *Env) Value {
 	for len(args) > 0 {
 		switch f := fn.(type) {
 		case *Closure:
-			fn = ev.callClosure(f, ev.lazy(args[0], env), n.p)
-			args = args[1:]
+			// f a b … where f's body is itself a lambda: bind the
+			// arguments in turn without making the inner closures.
+			lam, cenv := f.lam, f.env
+			for {
+				e := ev.bindArg(lam, cenv, ev.lazyArg(args[0], env), n.p)
+				args = args[1:]
+				if inner, ok := lam.body.(*lambdaNode); ok && len(args) > 0 {
+					lam, cenv = inner, e
+					continue
+				}
+				fn = ev.evalBody(lam, e, n.p)
+				break
+			}
 			continue
 		case *Builtin:
 			if f.Arity <= len(args) {
-				vals := make([]Value, f.Arity)
-				for i := range vals {
-					vals[i] = ev.lazy(args[i], env)
+				base := len(ev.argStack)
+				for i := 0; i < f.Arity; i++ {
+					ev.argStack = append(ev.argStack, ev.lazyArg(args[i], env))
 				}
-				fn = ev.callBuiltin(f, vals, n.p)
+				fn = ev.callBuiltinStack(f, base, n.p)
 				args = args[f.Arity:]
 				continue
 			}
 		}
-		fn = ev.call(fn, ev.lazy(args[0], env), n.p)
+		fn = ev.call(fn, ev.lazyArg(args[0], env), n.p)
 		args = args[1:]
 	}
 	return ev.force(fn)
@@ -555,32 +654,55 @@ func (n *attrsNode) eval(ev *Evaluator, env *Env) Value {
 	if len(n.static) == 0 && len(n.dynamic) == 0 {
 		return emptyAttrs
 	}
-	attrs := make([]Attr, len(n.static), len(n.static)+len(n.dynamic))
+	var result *Attrs
+	if len(n.dynamic) == 0 {
+		result = newAttrsOfLen(len(n.static))
+	} else {
+		result = &Attrs{attrs: make([]Attr, len(n.static), len(n.static)+len(n.dynamic))}
+	}
+	attrs := result.attrs
 	valEnv := env
 	if n.rec {
 		valEnv = newEnv(env, len(n.static))
 	}
 	inh := ev.inheritEnv(n.from, valEnv)
 	overrides := -1
+	if n.rec {
+		overrides = n.overridesIndex()
+	}
 	for i := range n.static {
 		b := &n.static[i]
-		v := ev.bindValue(b, valEnv, env, inh)
+		var v Value
+		if overrides >= 0 && b.kind == syntax.AttrPlain {
+			// With __overrides, every value is looked up lazily in the
+			// environment, which the overrides then change.
+			v = newThunk(b.x, valEnv)
+		} else {
+			v = ev.bindValue(b, valEnv, env, inh)
+		}
 		if n.rec {
 			valEnv.set(i, v)
-			if b.name == symOverrides {
-				overrides = i
-			}
 		}
 		attrs[i] = Attr{Name: b.name, Pos: b.p, Value: v}
 	}
 	if overrides >= 0 {
-		attrs = ev.applyOverrides(n, attrs, valEnv, overrides)
+		result = &Attrs{attrs: ev.applyOverrides(n, attrs, valEnv, overrides)}
 	}
-	result := &Attrs{attrs: attrs}
 	if len(n.dynamic) > 0 {
 		result = ev.addDynamicAttrs(result, n.dynamic, valEnv)
 	}
 	return result
+}
+
+// overridesIndex returns the index of a static __overrides attribute,
+// or -1.
+func (n *attrsNode) overridesIndex() int {
+	for i := range n.static {
+		if n.static[i].name == symOverrides {
+			return i
+		}
+	}
+	return -1
 }
 
 // applyOverrides implements the __overrides attribute of rec sets.

@@ -43,8 +43,11 @@ type Store interface {
 }
 
 // ComputeStore computes store paths without writing anything, like
-// nix-instantiate --eval in read-only mode.
-type ComputeStore struct{}
+// nix-instantiate --eval in read-only mode. Existing store paths are
+// read under Root (default "/").
+type ComputeStore struct {
+	Root string
+}
 
 // NewComputeStore returns a store that only computes paths.
 func NewComputeStore() *ComputeStore { return &ComputeStore{} }
@@ -61,8 +64,13 @@ func (*ComputeStore) AddPath(src, name string, m storepath.Method, filter PathFi
 	return p, narHash, err
 }
 
-// RealPath returns p itself: the store is the host's /nix/store.
-func (*ComputeStore) RealPath(p storepath.Path) string { return string(p) }
+// RealPath returns where p is under the root.
+func (c *ComputeStore) RealPath(p storepath.Path) string {
+	if c.Root == "" {
+		return string(p)
+	}
+	return filepath.Join(c.Root, string(p))
+}
 
 // computePath hashes src and returns its store path, its NAR hash and,
 // for the flat method, its contents.
@@ -142,6 +150,11 @@ func (d *DirStore) install(p storepath.Path, write func(tmp string) error) error
 	}
 	return nil
 }
+
+// CopyTree copies the file tree at src to dst (which must not exist),
+// keeping only what filter accepts (nil: everything), as the store
+// receives it for builtins.path and filterSource.
+func CopyTree(src, dst string, filter PathFilter) error { return copyTree(src, dst, filter) }
 
 func copyTree(src, dst string, filter PathFilter) error {
 	fi, err := os.Lstat(src)

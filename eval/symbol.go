@@ -21,6 +21,7 @@ const (
 // page, once published, never moves.
 var (
 	symPages [symMaxPages]atomic.Pointer[[symPageSize]string]
+	strPages [symMaxPages]atomic.Pointer[[symPageSize]atomic.Pointer[String]]
 	symMu    sync.RWMutex
 	symIndex = map[string]Symbol{}
 	symNext  uint32
@@ -60,6 +61,25 @@ func (s Symbol) String() string {
 	return symPages[s>>symPageBits].Load()[s&(symPageSize-1)]
 }
 
+// Value returns the symbol's name as a Nix string, made once per symbol
+// (attrNames and mapAttrs produce the same names again and again).
+func (s Symbol) Value() *String {
+	page := strPages[s>>symPageBits].Load()
+	if page == nil {
+		page = new([symPageSize]atomic.Pointer[String])
+		if !strPages[s>>symPageBits].CompareAndSwap(nil, page) {
+			page = strPages[s>>symPageBits].Load()
+		}
+	}
+	slot := &page[s&(symPageSize-1)]
+	if v := slot.Load(); v != nil {
+		return v
+	}
+	v := NewString(s.String())
+	slot.Store(v)
+	return v
+}
+
 // Frequently used symbols.
 var (
 	symOutPath     = Intern("outPath")
@@ -76,7 +96,6 @@ var (
 	symLine        = Intern("line")
 	symColumn      = Intern("column")
 	symFile        = Intern("file")
-	symBody        = Intern("body")
 	symIgnoreNulls = Intern("__ignoreNulls")
 	symStructured  = Intern("__structuredAttrs")
 	symStartSet    = Intern("startSet")
@@ -86,5 +105,4 @@ var (
 	symWrong       = Intern("wrong")
 	symPath        = Intern("path")
 	symPrefix      = Intern("prefix")
-	symOr          = Intern("or")
 )

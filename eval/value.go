@@ -5,6 +5,7 @@ package eval
 import (
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/frazil/frazil/eval/syntax"
 )
@@ -220,6 +221,38 @@ func NewList(elems []Value) *List {
 		return emptyList
 	}
 	return &List{elems: elems}
+}
+
+// listArr is a list allocated together with its elements.
+type listArr[A any] struct {
+	List
+	arr A
+}
+
+func allocList[A any](n int) *List {
+	x := &listArr[A]{}
+	x.elems = unsafe.Slice((*Value)(unsafe.Pointer(&x.arr)), n)
+	return &x.List
+}
+
+// newListOfLen returns a list of n elements to be filled in; small lists
+// are one allocation. n must be positive.
+func newListOfLen(n int) *List {
+	switch {
+	case n == 1:
+		return allocList[[1]Value](n)
+	case n == 2:
+		return allocList[[2]Value](n)
+	case n == 3:
+		return allocList[[3]Value](n)
+	case n == 4:
+		return allocList[[4]Value](n)
+	case n <= 6:
+		return allocList[[6]Value](n)
+	case n <= 8:
+		return allocList[[8]Value](n)
+	}
+	return &List{elems: make([]Value, n)}
 }
 
 // Len returns the number of elements.

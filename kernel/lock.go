@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/frazil/frazil/internal/faultpoint"
 )
@@ -252,6 +253,16 @@ func Fetch(e LockEntry, cacheDir string) (*Tree, error) {
 func importCached(deb, arch, cacheDir, sum string) (*Tree, error) {
 	dir := filepath.Join(cacheDir, "tree-"+sum[:16])
 	done := dir + ".done"
+	// Concurrent imports of the same package (parallel tests, two
+	// checkouts sharing the cache) take turns.
+	lock, err := os.OpenFile(dir+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", lock.Name(), err)
+	}
 	if data, err := os.ReadFile(done); err == nil {
 		var t Tree
 		if json.Unmarshal(data, &t) == nil && t.Dir == dir {

@@ -109,4 +109,3 @@ func TestBuildCLI(t *testing.T) {
 		t.Errorf("evaluation error: %v, stderr %q", err, stderr)
 	}
 }
-

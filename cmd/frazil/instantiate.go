@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/frazil/frazil/eval"
+	"github.com/frazil/frazil/eval/storeadapter"
 	"github.com/frazil/frazil/eval/syntax"
 )
 
@@ -36,6 +37,7 @@ type instantiateOpts struct {
 	readWrite bool
 	findFile  bool
 	lints     syntax.Lints
+	system    string
 }
 
 func (o *instantiateOpts) setLint(flag, value string) error {
@@ -121,7 +123,11 @@ func parseInstantiateArgs(argv []string) (*instantiateOpts, error) {
 			if vals, err = need(&i, 1, a); err == nil {
 				err = o.setLint(a, vals[0])
 			}
-		case "--add-root", "--system":
+		case "--system":
+			if vals, err = need(&i, 1, a); err == nil {
+				o.system = vals[0]
+			}
+		case "--add-root":
 			_, err = need(&i, 1, a)
 		case "--option":
 			_, err = need(&i, 2, a)
@@ -154,6 +160,14 @@ func runInstantiate(argv []string) error {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if prof := os.Getenv("FRAZIL_MEMPROFILE"); prof != "" {
+		defer func() {
+			if f, err := os.Create(prof); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	code := instantiate(o, os.Stdin, os.Stdout, os.Stderr)
 	if code != 0 {
 		return exitError(code)
@@ -170,13 +184,7 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 	if np := os.Getenv("NIX_PATH"); np != "" {
 		search = append(search, splitNixPath(np)...)
 	}
-	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints}
-	if o.store != "" {
-		opts.Store = &eval.DirStore{Root: o.store}
-	} else if !o.evalOnly || o.readWrite {
-		opts.Store = &eval.DirStore{Root: "/"}
-	}
-	ev := eval.New(opts)
+	opts := eval.Options{SearchPath: search, Stderr: stderr, MaxDepth: o.maxDepth, Lints: o.lints, System: o.system}
 	fail := func(err error) int {
 		out.Flush()
 		var ee *eval.Error
@@ -187,6 +195,22 @@ func instantiate(o *instantiateOpts, stdin io.Reader, stdout, stderr io.Writer) 
 		}
 		return 1
 	}
+	root := o.store
+	if root == "" {
+		root = "/"
+	}
+	if (o.evalOnly || o.parseOnly) && !o.readWrite {
+		// Like nix-instantiate --eval: compute store paths, write nothing.
+		opts.Store = &eval.ComputeStore{Root: root}
+	} else {
+		s, err := storeadapter.Open(root)
+		if err != nil {
+			return fail(err)
+		}
+		defer s.Close()
+		opts.Store = s
+	}
+	ev := eval.New(opts)
 	if o.findFile {
 		for _, f := range o.files {
 			p, ok := eval.FindFile(search, f)
@@ -340,7 +364,6 @@ func processExpr(ev *eval.Evaluator, o *instantiateOpts, p *eval.Program, autoAr
 			s, err = ev.XML(v, o.strict, o.location)
 		case o.json:
 			s, err = ev.JSON(v)
-			s += "\n"
 		default:
 			if o.strict {
 				if err = ev.ForceDeep(v); err != nil {

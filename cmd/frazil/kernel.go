@@ -12,11 +12,11 @@ import (
 	"github.com/frazil/frazil/store"
 )
 
-var kernelCommand = command{"import Debian kernels: update-lock, fetch, import", runKernel}
+var kernelCommand = command{"import Debian kernels: update-lock, fetch, import, unpack", runKernel}
 
 func runKernel(args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: frazil kernel update-lock|fetch|import [flags]")
+		fmt.Fprintln(os.Stderr, "usage: frazil kernel update-lock|fetch|import|unpack [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -26,6 +26,8 @@ func runKernel(args []string) error {
 		return kernelFetch(args[1:])
 	case "import":
 		return kernelImport(args[1:])
+	case "unpack":
+		return kernelUnpack(args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "frazil kernel: unknown subcommand %q\n", args[0])
 	return errUsage

@@ -37,6 +37,12 @@ func init() {
 	commands["log"] = command{"print the build log of a derivation", runLog}
 	commands["services"] = servicesCommand
 	commands["logs"] = logsCommand
+	commands["initrd"] = initrdCommand
+	commands["etc"] = etcCommand
+	commands["toplevel"] = toplevelCommand
+	commands["rebuild"] = rebuildCommand
+	commands["option"] = optionCommand
+	commands["poweroff"], commands["reboot"], commands["halt"] = powerCommand("poweroff"), powerCommand("reboot"), powerCommand("halt")
 }
 
 // errUsage is returned by a verb whose arguments are wrong; its usage text

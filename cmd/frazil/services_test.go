@@ -47,7 +47,17 @@ func (f *fakeDevice) RestartService(n string) error {
 	f.actions = append(f.actions, "restart "+n)
 	return nil
 }
-func (f *fakeDevice) Power(string) error { return nil }
+func (f *fakeDevice) Switch(top string) (supervisor.Changes, error) {
+	f.actions = append(f.actions, "switch "+top)
+	if !strings.HasPrefix(top, "/nix/store/") {
+		return supervisor.Changes{}, fmt.Errorf("switch %s: %w", top, control.ErrBadToplevel)
+	}
+	return supervisor.Changes{Started: []string{"extra"}, Restarted: []string{"web"}}, nil
+}
+func (f *fakeDevice) Power(a string) error {
+	f.actions = append(f.actions, "power "+a)
+	return nil
+}
 
 func serveFake(t *testing.T) (string, *fakeDevice) {
 	sock := filepath.Join(t.TempDir(), "control.sock")
@@ -131,5 +141,20 @@ func TestLogsVerb(t *testing.T) {
 	var buf bytes.Buffer
 	if err := printServices(&buf, nil, true); err != nil || strings.TrimSpace(buf.String()) != "[]" {
 		t.Errorf("empty json = %q", buf.String())
+	}
+}
+
+func TestPowerVerbs(t *testing.T) {
+	sock, f := serveFake(t)
+	for _, a := range []string{"poweroff", "reboot", "halt"} {
+		if err := commands[a].run([]string{"--socket", sock}); err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+	}
+	if got := strings.Join(f.actions, ","); got != "power poweroff,power reboot,power halt" {
+		t.Errorf("actions %q", got)
+	}
+	if err := commands["reboot"].run([]string{"--socket", sock, "now"}); !errors.Is(err, errUsage) {
+		t.Errorf("reboot now: %v, want a usage error", err)
 	}
 }

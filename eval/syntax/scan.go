@@ -8,7 +8,9 @@ package syntax
 
 import (
 	"fmt"
+	"math"
 	"strconv"
+	"strings"
 )
 
 type scanState uint8
@@ -394,11 +396,11 @@ func (s *scanner) emitDefault(rule, i, n int) token {
 		}
 		t.tok, t.ival = INT, v
 	case ruleFloat:
+		// Like C's strtod, out of range (overflow, or underflow to a
+		// subnormal or zero) is an error.
 		v, err := strconv.ParseFloat(text, 64)
-		if err != nil {
-			if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
-				s.errorf(i, "invalid float '%s'", text)
-			}
+		if err != nil || (v != 0 && math.Abs(v) < 0x1p-1022) || (v == 0 && strings.ContainsAny(strings.SplitN(strings.ToLower(text), "e", 2)[0], "123456789")) {
+			s.errorf(i, "invalid float '%s'", text)
 		}
 		t.tok, t.fval = FLOAT, v
 	case ruleSpecial:

@@ -2,6 +2,7 @@ package boottest
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -118,7 +119,7 @@ func buildSystem(t *testing.T, tree *kernel.Tree, withCtl bool) system {
 	os.MkdirAll(filepath.Join(root, etc), 0o755)
 	os.WriteFile(filepath.Join(root, etc, "motd"), []byte("welcome to the boot test\n"), 0o444)
 	mods := storePath(t, "kernel-modules")
-	modulesSubset(t, tree, []string{"button", "evdev"}, filepath.Join(root, mods, tree.Version))
+	modulesSubset(t, tree, []string{"button", "evdev", "virtio_net"}, filepath.Join(root, mods, tree.Version))
 
 	top := storePath(t, "frazil-system-boottest-test")
 	for name, target := range map[string]string{"init": initBin, "etc": etc, "kernel-modules": mods} {
@@ -148,13 +149,26 @@ func buildSystem(t *testing.T, tree *kernel.Tree, withCtl bool) system {
 		services = append(services, svc("ctl", "ctl", func(s *supervisor.Spec) { s.After = []string{"marker"} }))
 	}
 	writeJSON(t, filepath.Join(root, top, "services.json"), supervisor.File{Services: services})
-	writeJSON(t, filepath.Join(root, top, "activation.json"), activation.Data{
+	data := activation.Data{
 		HostName:      "boottest",
 		Users:         []activation.User{{Name: "svcuser", UID: 1000, Group: "users", Home: "/home/svcuser", IsNormalUser: true}},
 		KernelModules: []string{"button", "evdev"},
-	})
+	}
+	if withCtl { // with QEMU's user-mode network: DHCP from QEMU itself
+		data.KernelModules = append(data.KernelModules, "virtio_net")
+		data.Network.Interfaces = []activation.Interface{{Name: "eth0", DHCP: true}}
+	}
+	writeJSON(t, filepath.Join(root, top, "activation.json"), data)
 	os.WriteFile(filepath.Join(root, top, "system"), []byte("x86_64-linux"), 0o444)
 	os.MkdirAll(filepath.Join(root, "nix/var/nix"), 0o755)
+	// A random seed, as an installer writes one: the guest has no hardware
+	// RNG, and DHCP needs the kernel's generator.
+	seed := make([]byte, 512)
+	rand.Read(seed)
+	os.MkdirAll(filepath.Join(root, "var/lib/frazil"), 0o755)
+	if err := os.WriteFile(filepath.Join(root, "var/lib/frazil/random-seed"), seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
 
 	sys := system{kernel: filepath.Join(tree.Dir, tree.Image), toplevel: top,
 		disk: filepath.Join(work, "disk.img"), initrd: filepath.Join(work, "initrd")}
@@ -202,6 +216,12 @@ func startVM(t *testing.T, kernelImage, initrdPath, disk, appendLine string, ext
 		args = append(args, "-drive", "file="+disk+",if=virtio,format=raw")
 	}
 	args = append(args, extra...)
+	// BOOTTEST_ICOUNT=N ties the guest clock to executed instructions
+	// (2^N ns each) instead of host time, so boot-time figures do not depend
+	// on the host's load (scripts/boot-time sets it).
+	if shift := os.Getenv("BOOTTEST_ICOUNT"); shift != "" {
+		args = append(args, "-icount", "shift="+shift+",sleep=off")
+	}
 	v := &vm{t: t, cmd: exec.Command(qemu, args...), args: append([]string{qemu}, args...), lines: make(chan line, 1000), done: make(chan error, 1)}
 	stdout, err := v.cmd.StdoutPipe()
 	if err != nil {
@@ -311,13 +331,16 @@ func seconds(t *testing.T, s string) float64 {
 func TestBoot(t *testing.T) {
 	tree := kerneltest.Tree(t, "amd64")
 	sys := buildSystem(t, tree, true)
+	// The network is QEMU's user mode: its DHCP server answers inside QEMU,
+	// and the guest sends nothing beyond it.
 	v := startVM(t, sys.kernel, sys.initrd, sys.disk,
-		"console=ttyS0 quiet panic=-1 frazil.debug root=LABEL=frazil-root init="+sys.toplevel+"/init")
+		"console=ttyS0 quiet panic=-1 frazil.debug root=LABEL=frazil-root init="+sys.toplevel+"/init",
+		"-nic", "user,model=virtio-net-pci,restrict=on")
 	const limit = 240 * time.Second // generous: TCG on a shared 2-core machine
 	v.expect(`^frazil: poweroff \(`, limit)
 	v.waitExit(60 * time.Second)
 	c := console{t: t, lines: v.consoleLog()}
-	stage1Start := seconds(t, c.find(`^frazil-stage1: started \(([0-9.]+)s\)`)[1])
+	stage1Start := seconds(t, c.find(`frazil-stage1: started \(([0-9.]+)s\)`)[1])
 	c.find(`^frazil-stage1: (\[[0-9.]+\] )?root LABEL=frazil-root is /dev/vda$`)
 	m := c.find(`^frazil: stage 2 of (\S+) \(([0-9.]+)s\)`)
 	if m[1] != sys.toplevel {
@@ -336,8 +359,10 @@ func TestBoot(t *testing.T) {
 	}
 	c.find(`^ctl: boottest: log: boottest: marker running`)
 	c.find(`^ctl: boottest: passwd has svcuser: true`)
+	c.find(`^frazil: dhcp eth0: 10\.0\.2\.15/24 for `)
+	c.find(`^ctl: boottest: hostname boottest, addresses: 127\.0\.0\.1/8 .*10\.0\.2\.15/24`)
 	c.find(`^frazil: poweroff: stopping services$`)
-	c.order(`^frazil-stage1: started`, `^frazil: stage 2 of`, `^frazil: setup: finished`, `^frazil: marker: started`,
+	c.order(`frazil-stage1: started`, `^frazil: stage 2 of`, `^frazil: setup: finished`, `^frazil: marker: started`,
 		`^frazil: all services ready`, `^frazil: poweroff: stopping services`, `^frazil: ctl: stopped`, `^frazil: marker: stopped`, `^frazil: poweroff \(`)
 	if c.has(`internal error|panic:|fatal error`) {
 		t.Errorf("console shows a panic")
@@ -427,7 +452,7 @@ func TestTrivialInitBaseline(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := startVM(t, filepath.Join(tree.Dir, tree.Image), img, "", "console=ttyS0 quiet panic=-1")
-	m, l := v.expect(`^trivial init ready \(([0-9.]+)s\)$`, 120*time.Second)
+	m, l := v.expect(`trivial init ready \(([0-9.]+)s\)$`, 120*time.Second) // may share a line with the firmware's last
 	v.waitExit(60 * time.Second)
 	t.Logf("trivial init (guest monotonic): ready %.3fs; host wall time %.3fs", seconds(t, m[1]), l.at.Seconds())
 	t.Logf("BOOTTIME trivial ready=%s", m[1])

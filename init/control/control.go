@@ -6,6 +6,7 @@
 //	GET  /v1/services/{name}/logs?n=N      the last N lines (text); &follow=1 streams
 //	POST /v1/services/{name}/start|stop|restart
 //	POST /v1/system/poweroff|reboot|halt
+//	POST /v1/system/switch {"toplevel": "/nix/store/…"}   activate a generation: supervisor.Changes
 //
 // Errors are JSON {"error": "…"} with 404 for an unknown service and 400
 // for a bad request. The socket is mode 0600: only root may use it.
@@ -43,7 +44,20 @@ type Backend interface {
 	RestartService(name string) error
 	// Power starts a poweroff, reboot or halt; it returns before it happens.
 	Power(action string) error
+	// Switch activates another generation while running (its /etc,
+	// users, /bin/sh, /run/current-system, then its services) and says
+	// which services it stopped, started and restarted.
+	Switch(toplevel string) (supervisor.Changes, error)
 }
+
+// SwitchRequest is the body of POST /v1/system/switch.
+type SwitchRequest struct {
+	Toplevel string `json:"toplevel"`
+}
+
+// ErrBadToplevel is wrapped by Switch errors about the toplevel given
+// (not a generation): the API answers them with 400.
+var ErrBadToplevel = errors.New("not a toplevel")
 
 // ServiceInfo is a service's status as the API reports it.
 type ServiceInfo struct {
@@ -81,6 +95,25 @@ func Handler(b Backend) http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"result": "ok"})
+	})
+	mux.HandleFunc("POST /v1/system/switch", func(w http.ResponseWriter, r *http.Request) {
+		var req SwitchRequest
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil || req.Toplevel == "" {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("switch: want {\"toplevel\": \"/nix/store/…\"}: %v", err))
+			return
+		}
+		ch, err := b.Switch(req.Toplevel)
+		if err != nil {
+			code := http.StatusInternalServerError
+			if errors.Is(err, ErrBadToplevel) {
+				code = http.StatusBadRequest
+			}
+			writeError(w, code, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, ch)
 	})
 	mux.HandleFunc("POST /v1/system/{action}", func(w http.ResponseWriter, r *http.Request) {
 		if err := b.Power(r.PathValue("action")); err != nil {
@@ -175,7 +208,11 @@ func NewClient(path string) *Client {
 }
 
 func (c *Client) do(ctx context.Context, method, path string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, "http://frazil"+path, nil)
+	return c.doBody(ctx, method, path, nil)
+}
+
+func (c *Client) doBody(ctx context.Context, method, path string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, "http://frazil"+path, body)
 	if err != nil {
 		return nil, err
 	}
@@ -250,4 +287,22 @@ func (c *Client) Power(ctx context.Context, action string) error {
 		return err
 	}
 	return resp.Body.Close()
+}
+
+// Switch asks PID 1 to activate the generation at toplevel.
+func (c *Client) Switch(ctx context.Context, toplevel string) (supervisor.Changes, error) {
+	body, err := json.Marshal(SwitchRequest{Toplevel: toplevel})
+	if err != nil {
+		return supervisor.Changes{}, err
+	}
+	resp, err := c.doBody(ctx, "POST", "/v1/system/switch", strings.NewReader(string(body)))
+	if err != nil {
+		return supervisor.Changes{}, err
+	}
+	defer resp.Body.Close()
+	var ch supervisor.Changes
+	if err := json.NewDecoder(resp.Body).Decode(&ch); err != nil {
+		return supervisor.Changes{}, fmt.Errorf("switch: %w", err)
+	}
+	return ch, nil
 }

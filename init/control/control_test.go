@@ -66,6 +66,17 @@ func (f *fakeBackend) Power(a string) error {
 	return nil
 }
 
+func (f *fakeBackend) Switch(top string) (supervisor.Changes, error) {
+	switch top {
+	case "/nix/store/abc-frazil-system-x":
+		f.record("switch " + top)
+		return supervisor.Changes{Started: []string{"new"}, Restarted: []string{"web"}, Unchanged: []string{"db"}}, nil
+	case "/nix/store/broken":
+		return supervisor.Changes{}, fmt.Errorf("activation failed")
+	}
+	return supervisor.Changes{}, fmt.Errorf("%s: %w", top, ErrBadToplevel)
+}
+
 func serve(t *testing.T) (*Client, *fakeBackend) {
 	t.Helper()
 	sock := filepath.Join(t.TempDir(), "control.sock")
@@ -155,4 +166,36 @@ func (l *lineWaiter) Write(p []byte) (int, error) {
 		l.done()
 	}
 	return n, err
+}
+
+func TestSwitch(t *testing.T) {
+	c, b := serve(t)
+	ctx := context.Background()
+	ch, err := c.Switch(ctx, "/nix/store/abc-frazil-system-x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := supervisor.Changes{Started: []string{"new"}, Restarted: []string{"web"}, Unchanged: []string{"db"}}
+	if fmt.Sprint(ch) != fmt.Sprint(want) {
+		t.Errorf("changes = %+v, want %+v", ch, want)
+	}
+	if got := strings.Join(b.actions, ","); got != "switch /nix/store/abc-frazil-system-x" {
+		t.Errorf("actions = %s", got)
+	}
+	if _, err := c.Switch(ctx, "/tmp/x"); err == nil || err.Error() != "/tmp/x: not a toplevel" {
+		t.Errorf("bad toplevel: %v", err)
+	}
+	if _, err := c.Switch(ctx, "/nix/store/broken"); err == nil || err.Error() != "activation failed" {
+		t.Errorf("failing switch: %v", err)
+	}
+	for body, want := range map[string]int{`{}`: 400, `{"toplevel": 1}`: 400, `{"toplevel": "/x", "extra": 1}`: 400, `{"toplevel": "/tmp/x"}`: 400, `{"toplevel": "/nix/store/broken"}`: 500} {
+		resp, err := c.http.Post("http://frazil/v1/system/switch", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("POST switch %s: status %d, want %d", body, resp.StatusCode, want)
+		}
+	}
 }

@@ -77,13 +77,7 @@ func (s *system) loadModules() error {
 	if len(s.data.KernelModules) == 0 {
 		return nil
 	}
-	var uts unix.Utsname
-	unix.Uname(&uts)
-	release := unix.ByteSliceToString(uts.Release[:])
-	dir := filepath.Join(s.toplevel, "kernel-modules", release)
-	if _, err := os.Stat(dir); err != nil {
-		dir = filepath.Join(s.toplevel, "kernel-modules", "lib/modules", release)
-	}
+	dir := s.modulesDir()
 	mods, err := kmod.ReadModules(dir)
 	if err != nil {
 		return err
@@ -99,6 +93,19 @@ func (s *system) loadModules() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// modulesDir is the running kernel's module directory in the generation:
+// kernel-modules/<release>, or kernel-modules/lib/modules/<release>.
+func (s *system) modulesDir() string {
+	var uts unix.Utsname
+	unix.Uname(&uts)
+	release := unix.ByteSliceToString(uts.Release[:])
+	dir := filepath.Join(s.toplevel, "kernel-modules", release)
+	if _, err := os.Stat(dir); err != nil {
+		dir = filepath.Join(s.toplevel, "kernel-modules", "lib/modules", release)
+	}
+	return dir
 }
 
 // unmountAll unmounts everything but the kernel filesystems and the root,

@@ -164,6 +164,14 @@ func (s *system) dhcpOnce(name string) (time.Duration, error) {
 	if err := linkUp(name); err != nil {
 		return 0, err
 	}
+	if !randomReady() {
+		// DHCP transaction IDs come from getrandom, which blocks until
+		// the kernel's generator is seeded.
+		s.logf("dhcp %s: waiting for the kernel's random number generator (no %s, no hardware RNG?)", name, SeedPath)
+	}
+	if s.debug {
+		s.logf("dhcp %s: requesting a lease", name)
+	}
 	c, err := nclient4.New(name, nclient4.WithTimeout(5*time.Second), nclient4.WithRetry(3))
 	if err != nil {
 		return 0, err

@@ -7,6 +7,7 @@
 //
 //	mounts      /proc /sys /dev /run (when stage 1 did not), /dev/pts, /dev/shm
 //	store       /nix/store read-only (when stage 1 did not)
+//	random      credit /var/lib/frazil/random-seed to the kernel and renew it
 //	load        activation.json
 //	background  starts, each in its own goroutine:
 //	              control   the control socket /run/frazil/control.sock (package init/control)
@@ -14,6 +15,8 @@
 //	              then powerbutton (watch the ACPI power button's input device),
 //	              then network: loopback, static addresses and routes, resolv.conf
 //	              (after activation); DHCP clients keep running in the background
+//	filesystems activation.json's fileSystems (e.g. the ESP on /boot), after
+//	            loading the modules their types need
 //	activate    package init/activation (/etc, users, /bin/sh, /run/current-system…)
 //	hostname    sethostname
 //	services    the supervisor, with services.json (package init/supervisor)
@@ -36,6 +39,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -61,6 +65,7 @@ type system struct {
 	power     chan string   // "poweroff", "reboot", "halt"
 	activated chan struct{} // closed when activation has finished
 	debug     bool
+	switchMu  sync.Mutex // one switch at a time
 }
 
 // step is one part of boot.
@@ -77,8 +82,10 @@ var (
 	bootSteps = []step{
 		{"mounts", true, (*system).mountSpecial},
 		{"store", false, (*system).storeReadOnly},
+		{"random", false, (*system).loadRandomSeed},
 		{"load", false, (*system).loadActivation},
 		{"background", false, (*system).startBackground},
+		{"filesystems", false, (*system).mountFileSystems},
 		{"activate", false, (*system).activate},
 		{"hostname", false, (*system).setHostname},
 		{"services", false, (*system).startServices},
@@ -170,10 +177,16 @@ func (s *system) runSteps(steps []step) {
 	}
 }
 
-// startBackground starts the background chains.
+// startBackground starts the background chains, each on its own thread
+// at a lower priority (nice 10): on a single CPU, loading kernel modules
+// would otherwise delay activation and the services' start.
 func (s *system) startBackground() error {
 	for _, chain := range backgroundChains {
-		s.goSafe("boot "+chain[0].name, func() { s.runSteps(chain) })
+		s.goSafe("boot "+chain[0].name, func() {
+			runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
+			unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 10)
+			s.runSteps(chain)
+		})
 	}
 	return nil
 }
@@ -213,10 +226,16 @@ func (s *system) loadActivation() error {
 
 func (s *system) activate() error {
 	defer close(s.activated)
-	return activation.Activate(activation.Options{
+	err := activation.Activate(activation.Options{
 		Root: "/", Toplevel: s.toplevel, Booting: true, Data: s.data, Debug: s.debug,
 		Logf: func(f string, a ...any) { s.logf(f, a...) },
 	})
+	s.goSafe("activation sync", func() {
+		if err := activation.Sync("/"); err != nil {
+			s.logf("activation sync: %v", err)
+		}
+	})
+	return err
 }
 
 func (s *system) setHostname() error {
@@ -323,6 +342,9 @@ func (b backend) StartService(n string) error   { return b.supOrErr().StartServi
 func (b backend) StopService(n string) error    { return b.supOrErr().StopService(n) }
 func (b backend) RestartService(n string) error { return b.supOrErr().RestartService(n) }
 func (b backend) Power(a string) error          { return b.s.requestPower(a) }
+func (b backend) Switch(top string) (supervisor.Changes, error) {
+	return b.s.switchTo(top)
+}
 
 // supOrErr returns the supervisor, or an empty one before services start.
 func (b backend) supOrErr() *supervisor.Supervisor {

@@ -24,6 +24,9 @@ func (s *system) shutdown(action string) {
 	}
 	s.logf("%s: terminating remaining processes", action)
 	killAll()
+	if err := saveRandomSeed(); err != nil {
+		s.logf("%s: %v", action, err)
+	}
 	unix.Sync()
 	s.unmountAll()
 	unix.Sync()

@@ -11,8 +11,8 @@ import (
 
 // FindRoot waits up to timeout for the block device that spec names
 // (LABEL=…, UUID=… or /dev/…) and returns its /dev path. It scans
-// /sys/class/block and reads the ext2/3/4 superblocks itself: no blkid, no
-// udev.
+// /sys/class/block and reads the ext2/3/4 superblocks and FAT boot sectors
+// itself: no blkid, no udev. PID 1 finds other fileSystems with it too.
 func FindRoot(spec string, timeout time.Duration, log func(string, ...any)) (string, error) {
 	deadline := time.Now().Add(timeout)
 	announced := false
@@ -66,17 +66,22 @@ func blockDevices() []string {
 	return names
 }
 
+// readFSID identifies the ext2/3/4 or FAT filesystem on dev.
 func readFSID(dev string) (FSID, error) {
 	f, err := os.Open(dev)
 	if err != nil {
 		return FSID{}, err
 	}
 	defer f.Close()
-	sb := make([]byte, superblockSize)
-	if _, err := f.ReadAt(sb, superblockOffset); err != nil {
+	head := make([]byte, superblockOffset+superblockSize)
+	if _, err := f.ReadAt(head, 0); err != nil {
 		return FSID{}, err
 	}
-	return ParseExtSuperblock(sb)
+	id, err := ParseExtSuperblock(head[superblockOffset:])
+	if err == errNotExt {
+		return ParseFATBootSector(head[:fatBootSize])
+	}
+	return id, err
 }
 
 // describeBlockDevices lists what is there, for the error message.
@@ -85,7 +90,7 @@ func describeBlockDevices() []string {
 	for _, name := range blockDevices() {
 		d := name
 		if id, err := readFSID("/dev/" + name); err == nil {
-			d += fmt.Sprintf(" (ext, LABEL=%s UUID=%s)", id.Label, id.UUID)
+			d += fmt.Sprintf(" (LABEL=%s UUID=%s)", id.Label, id.UUID)
 		}
 		if size, err := os.ReadFile(filepath.Join("/sys/class/block", name, "size")); err == nil {
 			d += " " + strings.TrimSpace(string(size)) + " sectors"
@@ -96,4 +101,14 @@ func describeBlockDevices() []string {
 		out = []string{"none (is the disk driver module in the initrd?)"}
 	}
 	return out
+}
+
+// DetectType names the filesystem type on dev for mount(2): "ext4" for
+// ext2/3/4 (the ext4 driver mounts all three), "vfat" for FAT.
+func DetectType(dev string) (string, error) {
+	id, err := readFSID(dev)
+	if err != nil {
+		return "", fmt.Errorf("filesystem type of %s: %w", dev, err)
+	}
+	return id.Type, nil
 }

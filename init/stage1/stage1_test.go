@@ -85,6 +85,9 @@ func TestSuperblockAgainstMke2fs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if typ, err := DetectType(img); err != nil || typ != "ext4" {
+			t.Errorf("%s: DetectType = %q, %v; want ext4", fstype, typ, err)
+		}
 		if id.Label != "frazil-root" || id.UUID != wantUUID {
 			t.Errorf("%s: got %+v, want label frazil-root uuid %s", fstype, id, wantUUID)
 		}
@@ -153,6 +156,80 @@ func FuzzParseCmdline(f *testing.F) {
 			if strings.ContainsAny(k, " \t\n") && !strings.Contains(s, `"`) {
 				t.Fatalf("key %q has a space", k)
 			}
+		}
+	})
+}
+
+// TestFATBootSectorAgainstMkfs reads the label and volume ID of FAT16 and
+// FAT32 filesystems made by mkfs.vfat (the ESP is found by its label).
+func TestFATBootSectorAgainstMkfs(t *testing.T) {
+	mkfs := testutil.RequireTool(t, "mkfs.vfat", "apt-get install dosfstools")
+	img := filepath.Join(t.TempDir(), "fat.img")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want FSID
+	}{
+		{"fat32", []string{"-F", "32", "-n", "FRAZIL-ESP", "-i", "1234ABCD"}, FSID{Type: "vfat", Label: "FRAZIL-ESP", UUID: "1234-ABCD"}},
+		{"fat16", []string{"-F", "16", "-n", "BOOT", "-i", "00c0ffee"}, FSID{Type: "vfat", Label: "BOOT", UUID: "00C0-FFEE"}},
+		{"no label", []string{"-F", "32", "-i", "0"}, FSID{Type: "vfat", Label: "", UUID: "0000-0000"}},
+	} {
+		os.Remove(img)
+		args := append(append([]string{"-C"}, tc.args...), img, "36000")
+		if out, err := exec.Command(mkfs, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: mkfs.vfat: %v\n%s", tc.name, err, out)
+		}
+		got, err := readFSID(img)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+		if tc.want.Label != "" && !got.Matches("LABEL="+tc.want.Label) {
+			t.Errorf("%s: LABEL=%s does not match", tc.name, tc.want.Label)
+		}
+		if !got.Matches("UUID=" + strings.ToLower(tc.want.UUID)) {
+			t.Errorf("%s: UUID=%s does not match", tc.name, tc.want.UUID)
+		}
+	}
+}
+
+func TestFATBootSectorRejects(t *testing.T) {
+	valid := make([]byte, fatBootSize)
+	valid[510], valid[511] = 0x55, 0xAA
+	valid[fatOffSectorSize+1] = 2 // 512
+	valid[fatOffEBR32+fatEBRSignature] = 0x29
+	if _, err := ParseFATBootSector(valid); err != nil {
+		t.Fatalf("minimal FAT32 boot sector rejected: %v", err)
+	}
+	for name, mutate := range map[string]func([]byte){
+		"no boot signature":    func(b []byte) { b[511] = 0 },
+		"bad sector size":      func(b []byte) { b[fatOffSectorSize+1] = 3 },
+		"no extended boot rec": func(b []byte) { b[fatOffEBR32+fatEBRSignature] = 0x28 },
+	} {
+		b := bytes.Clone(valid)
+		mutate(b)
+		if _, err := ParseFATBootSector(b); err != errNotFAT {
+			t.Errorf("%s: err = %v, want errNotFAT", name, err)
+		}
+	}
+	if _, err := ParseFATBootSector(valid[:100]); err == nil {
+		t.Errorf("short sector accepted")
+	}
+}
+
+func FuzzParseFATBootSector(f *testing.F) {
+	b := make([]byte, fatBootSize)
+	b[510], b[511] = 0x55, 0xAA
+	b[fatOffSectorSize+1] = 2
+	b[fatOffEBR32+fatEBRSignature] = 0x29
+	copy(b[fatOffEBR32+fatEBRLabel:], "FRAZIL-ESP ")
+	f.Add(b)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		id, err := ParseFATBootSector(b)
+		if err == nil && (len(id.Label) > 11 || len(id.UUID) != 9) {
+			t.Fatalf("bad id %+v", id)
 		}
 	})
 }

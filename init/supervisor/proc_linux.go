@@ -57,19 +57,44 @@ func lookupIdentity(s *Spec) (identity, error) {
 // group, the service's identity, environment and working directory, stdin
 // from /dev/null and stdout+stderr to out. extra become fds 3….
 func command(s *Spec, id identity, argv []string, out *os.File, extra ...*os.File) (*exec.Cmd, error) {
+	cmd, err := baseCommand(s, id, argv)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = out, out, extra
+	return cmd, nil
+}
+
+// ttyCommand builds the exec.Cmd for a service with a terminal: stdin,
+// stdout and stderr are tty, which becomes the controlling terminal of a
+// new session (taken over from any session that has it).
+func ttyCommand(s *Spec, id identity, argv []string, tty *os.File) (*exec.Cmd, error) {
+	cmd, err := baseCommand(s, id, argv)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty
+	if envValue(cmd.Env, "TERM") == "" {
+		cmd.Env = append(cmd.Env, "TERM=vt220")
+	}
+	cmd.SysProcAttr.Setpgid = false // setsid makes a process group too
+	cmd.SysProcAttr.Setsid = true
+	cmd.SysProcAttr.Setctty = true
+	cmd.SysProcAttr.Ctty = 0
+	return cmd, nil
+}
+
+func baseCommand(s *Spec, id identity, argv []string) (*exec.Cmd, error) {
 	env := s.Env(id.home)
 	path, err := resolveExecutable(argv[0], envValue(env, "PATH"))
 	if err != nil {
 		return nil, err
 	}
 	cmd := &exec.Cmd{
-		Path:       path,
-		Args:       argv,
-		Env:        env,
-		Dir:        s.WorkingDirectory,
-		Stdout:     out,
-		Stderr:     out,
-		ExtraFiles: extra,
+		Path: path,
+		Args: argv,
+		Env:  env,
+		Dir:  s.WorkingDirectory,
 		SysProcAttr: &syscall.SysProcAttr{
 			Setpgid: true,
 		},

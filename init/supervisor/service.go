@@ -241,7 +241,12 @@ func (s *service) active() (exit Exit, err error, op ctlOp) {
 			return e, fmt.Errorf("preStart %s %s", argv[0], e), opNone
 		}
 	}
-	p, err := s.spawn(id, s.spec.Exec, s.spec.Type == TypeNotifyReady)
+	var p *proc
+	if s.spec.TTY != "" {
+		p, err = s.spawnTTY(id)
+	} else {
+		p, err = s.spawn(id, s.spec.Exec, s.spec.Type == TypeNotifyReady)
+	}
 	if err != nil {
 		return Exit{}, err, opNone
 	}
@@ -402,6 +407,27 @@ func (s *service) spawn(id identity, argv []string, notify bool) (*proc, error) 
 		go s.watchReady(nr, ready)
 	}
 	return p, nil
+}
+
+// spawnTTY starts the service's exec on its terminal. Nothing is
+// captured: the output goes to the terminal only.
+func (s *service) spawnTTY(id identity) (*proc, error) {
+	tty, err := os.OpenFile(s.spec.TTY, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("tty: %w", err)
+	}
+	defer tty.Close()
+	cmd, err := ttyCommand(s.spec, id, s.spec.Exec, tty)
+	if err != nil {
+		return nil, err
+	}
+	pid, exit, err := s.sup.reaper.Start(cmd)
+	if err != nil {
+		return nil, err
+	}
+	logs := make(chan struct{})
+	close(logs)
+	return &proc{pid: pid, exit: exit, logs: logs}, nil
 }
 
 // pump copies a child's output, line by line, into the service's logs.

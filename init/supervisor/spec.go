@@ -36,13 +36,17 @@ type Spec struct {
 	User             string            `json:"user,omitempty"`
 	Group            string            `json:"group,omitempty"`
 	WorkingDirectory string            `json:"workingDirectory,omitempty"`
-	Type             string            `json:"type,omitempty"`
-	Restart          string            `json:"restart,omitempty"`
-	RestartSec       float64           `json:"restartSec,omitempty"`
-	WantedBy         []string          `json:"wantedBy,omitempty"`
-	After            []string          `json:"after,omitempty"`
-	Requires         []string          `json:"requires,omitempty"`
-	Wants            []string          `json:"wants,omitempty"`
+	// TTY, when set, is the terminal (e.g. /dev/ttyS0) that becomes the
+	// process's stdin, stdout, stderr and controlling terminal, in a session
+	// of its own: a console shell or getty. Its output is not captured.
+	TTY        string   `json:"tty,omitempty"`
+	Type       string   `json:"type,omitempty"`
+	Restart    string   `json:"restart,omitempty"`
+	RestartSec float64  `json:"restartSec,omitempty"`
+	WantedBy   []string `json:"wantedBy,omitempty"`
+	After      []string `json:"after,omitempty"`
+	Requires   []string `json:"requires,omitempty"`
+	Wants      []string `json:"wants,omitempty"`
 }
 
 // File is the whole of services.json.
@@ -131,6 +135,12 @@ func (s *Spec) Validate() error {
 	case RestartAlways, RestartOnFailure, RestartNo:
 	default:
 		return fmt.Errorf("service %q: unknown restart policy %q (want always, on-failure or no)", s.Name, s.Restart)
+	}
+	if s.TTY != "" && (!strings.HasPrefix(s.TTY, "/dev/") || strings.Contains(s.TTY, "..")) {
+		return fmt.Errorf("service %q: tty %q is not a device under /dev", s.Name, s.TTY)
+	}
+	if s.TTY != "" && s.Type == TypeNotifyReady {
+		return fmt.Errorf("service %q: a service with a tty cannot be notify-ready", s.Name)
 	}
 	if s.RestartSec < 0 {
 		return fmt.Errorf("service %q: negative restartSec %v", s.Name, s.RestartSec)

@@ -40,6 +40,9 @@ func TestParseErrors(t *testing.T) {
 		{`{"services":[{"name":"a","exec":["x"],"preStart":[[]]}]}`, `preStart 0 is empty`},
 		{`{"services":[{"name":"a","exec":["x"],"bogus":1}]}`, `unknown field "bogus"`},
 		{`{"services":[{"name":"a","exec":["x"],"restartSec":-1}]}`, `negative restartSec`},
+		{`{"services":[{"name":"a","exec":["x"],"tty":"ttyS0"}]}`, `tty "ttyS0" is not a device under /dev`},
+		{`{"services":[{"name":"a","exec":["x"],"tty":"/dev/../etc/x"}]}`, `is not a device under /dev`},
+		{`{"services":[{"name":"a","exec":["x"],"tty":"/dev/ttyS0","type":"notify-ready"}]}`, `cannot be notify-ready`},
 		{`[`, `parse:`},
 	} {
 		_, err := Parse([]byte(c.json))

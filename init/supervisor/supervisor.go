@@ -40,8 +40,11 @@ var ErrUnknownService = errors.New("unknown service")
 
 // Supervisor runs a plan of services. Its methods are safe for concurrent use.
 type Supervisor struct {
+	mu       sync.Mutex // guards services and byName, which Update replaces
 	services []*service // in start order
 	byName   map[string]*service
+	updateMu sync.Mutex // one Update or Shutdown at a time
+	cfg      Config
 	policy   Policy
 	reaper   *Reaper
 	echo     bool
@@ -78,6 +81,7 @@ func New(cfg Config) (*Supervisor, error) {
 		return nil, err
 	}
 	sup := &Supervisor{
+		cfg:     cfg,
 		byName:  map[string]*service{},
 		policy:  cfg.Policy,
 		reaper:  cfg.Reaper,
@@ -91,7 +95,9 @@ func New(cfg Config) (*Supervisor, error) {
 	return sup, nil
 }
 
-func (sup *Supervisor) add(spec *Spec, cfg Config) {
+// add appends a service for spec to the plan; its dependencies must be
+// there already. The caller holds mu (or owns sup alone).
+func (sup *Supervisor) add(spec *Spec, cfg Config) *service {
 	s := &service{
 		spec:     spec,
 		sup:      sup,
@@ -115,6 +121,14 @@ func (sup *Supervisor) add(spec *Spec, cfg Config) {
 	}
 	sup.services = append(sup.services, s)
 	sup.byName[spec.Name] = s
+	return s
+}
+
+// list returns the planned services in start order.
+func (sup *Supervisor) list() []*service {
+	sup.mu.Lock()
+	defer sup.mu.Unlock()
+	return append([]*service(nil), sup.services...)
 }
 
 func contains(list []*service, s *service) bool {
@@ -141,7 +155,7 @@ func (sup *Supervisor) logf(format string, args ...any) {
 // announces, once all have settled, "frazil: all services ready (…s)".
 func (sup *Supervisor) Start() {
 	sup.startOnce.Do(func() {
-		for _, s := range sup.services {
+		for _, s := range sup.list() {
 			go s.run()
 		}
 		go sup.announce()
@@ -151,7 +165,7 @@ func (sup *Supervisor) Start() {
 func (sup *Supervisor) announce() {
 	defer recoverTo(sup.logf, "announce")
 	var failed []string
-	for _, s := range sup.services {
+	for _, s := range sup.list() {
 		<-s.settled
 		if !s.isReady() {
 			failed = append(failed, s.spec.Name)
@@ -180,15 +194,18 @@ func Monotonic() time.Duration {
 
 // Status returns every planned service's status, in start order.
 func (sup *Supervisor) Status() []Status {
-	out := make([]Status, 0, len(sup.services))
-	for _, s := range sup.services {
+	services := sup.list()
+	out := make([]Status, 0, len(services))
+	for _, s := range services {
 		out = append(out, s.snapshot())
 	}
 	return out
 }
 
 func (sup *Supervisor) lookup(name string) (*service, error) {
+	sup.mu.Lock()
 	s := sup.byName[name]
+	sup.mu.Unlock()
 	if s == nil {
 		return nil, fmt.Errorf("service %q: %w", name, ErrUnknownService)
 	}
@@ -219,12 +236,20 @@ func (sup *Supervisor) control(name string, op ctlOp) error {
 // stopped.
 func (sup *Supervisor) Shutdown() {
 	sup.Start() // services never started still need their goroutines to end
-	for i := len(sup.services) - 1; i >= 0; i-- {
-		s := sup.services[i]
-		s.request(opShutdown)
-		<-s.exited
-		s.file.close()
+	sup.updateMu.Lock()
+	defer sup.updateMu.Unlock()
+	services := sup.list()
+	for i := len(services) - 1; i >= 0; i-- {
+		services[i].stop()
 	}
+}
+
+// stop ends the service's goroutine (stopping its process) and closes
+// its log file.
+func (s *service) stop() {
+	s.request(opShutdown)
+	<-s.exited
+	s.file.close()
 }
 
 // Logs returns up to n of the newest lines of a service's output (all the

@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -82,6 +83,22 @@ func helper(mode string) int {
 		return 0
 	case "nap":
 		time.Sleep(100 * time.Millisecond)
+		return 0
+	case "pwd":
+		wd, _ := os.Getwd()
+		appendOut("pwd " + wd)
+		return 0
+	case "fail":
+		appendOut("fail " + name)
+		return 4
+	case "tty": // report the terminal, then echo one line read from it
+		_, terr := unix.IoctlGetTermios(0, unix.TCGETS)
+		isTTY := terr == nil
+		sid, _ := unix.Getsid(0)
+		pgrp, _ := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+		fmt.Printf("tty=%v session-leader=%v foreground=%v term=%s\n", isTTY, sid == os.Getpid(), pgrp == os.Getpid(), os.Getenv("TERM"))
+		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		appendOut("got " + strings.TrimSpace(line))
 		return 0
 	case "chatty":
 		for i := range 20 {
@@ -450,5 +467,93 @@ func TestReapOrphans(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("orphan never reaped")
+	}
+}
+
+// openPTY returns a pseudo-terminal's master and the path of its slave.
+func openPTY(t *testing.T) (*os.File, string) {
+	t.Helper()
+	fd, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		testutil.Missing(t, "no pseudo-terminals here: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
+		t.Fatal(err)
+	}
+	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os.NewFile(uintptr(fd), "ptmx"), fmt.Sprintf("/dev/pts/%d", n)
+}
+
+// TestTTYService runs a service on a terminal: it is a session leader
+// with the terminal as stdin, stdout and controlling terminal, reads what
+// is typed, and its output reaches the terminal but not the logs.
+func TestTTYService(t *testing.T) {
+	master, slave := openPTY(t)
+	defer master.Close()
+	h := newHarness(t)
+	h.start("", h.svc("console", "tty", func(s *Spec) { s.TTY = slave; s.Restart = RestartNo }))
+	r := bufio.NewReader(master)
+	var report string
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for !strings.HasPrefix(report, "tty=") && err == nil {
+			report, err = r.ReadString('\n')
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("reading the terminal: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("nothing on the terminal; console:\n%s", h.console.String())
+	}
+	if want := "tty=true session-leader=true foreground=true term=vt220"; strings.TrimSpace(report) != want {
+		t.Errorf("service reports %q, want %q", strings.TrimSpace(report), want)
+	}
+	if _, err := master.WriteString("typed line\n"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the line typed on the terminal", func() bool { return strings.Join(h.events(), " ") == "got_typed_line" })
+	h.waitFor("the exit", func() bool { return h.status("console").State == StateExited })
+	logs, _ := h.sup.Logs("console", 0)
+	for _, l := range logs {
+		if strings.HasPrefix(l, "tty=") {
+			t.Errorf("terminal output was captured in the logs: %q", logs)
+		}
+	}
+}
+
+func TestPreStartAndWorkingDirectory(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	pre := func(mode string) []string { return []string{"/usr/bin/env", "SUPERVISOR_HELPER=" + mode, h.bin} }
+	h.start("",
+		h.svc("ok", "pwd", func(s *Spec) {
+			s.Type = TypeOneshot
+			s.WorkingDirectory = dir
+			s.PreStart = [][]string{pre("pwd")}
+		}),
+		h.svc("blocked", "serve", func(s *Spec) {
+			s.PreStart = [][]string{pre("fail")}
+			s.Restart = RestartNo
+		}),
+	)
+	h.waitSettled()
+	events := strings.Join(h.events(), " ")
+	// The two services run concurrently, so their events interleave.
+	if strings.Count(events, "pwd_"+dir) != 2 {
+		t.Errorf("preStart and main should both run in %s: %q", dir, events)
+	}
+	if strings.Contains(events, "start_blocked") {
+		t.Errorf("main process ran after a failed preStart: %q", events)
+	}
+	if st := h.status("blocked"); st.State != StateFailed || st.LastExit != "preStart /usr/bin/env exited with status 4" {
+		t.Errorf("blocked: %+v", st)
 	}
 }

@@ -10,6 +10,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -71,6 +72,17 @@ func ctl() {
 	for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
 		fmt.Println("boottest: log:", l)
 	}
+	for time.Now().Before(deadline) && !hasAddress("10.0.2.15") {
+		time.Sleep(200 * time.Millisecond)
+	}
+	host, _ := os.Hostname()
+	var addrs []string
+	if as, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range as {
+			addrs = append(addrs, a.String())
+		}
+	}
+	fmt.Printf("boottest: hostname %s, addresses: %s\n", host, strings.Join(addrs, " "))
 	data, err := os.ReadFile("/etc/passwd")
 	fmt.Printf("boottest: passwd has svcuser: %v (%v)\n", strings.Contains(string(data), "svcuser:x:1000:"), err)
 	fmt.Println("boottest: requesting poweroff")
@@ -78,6 +90,17 @@ func ctl() {
 		fmt.Println("boottest: poweroff:", err)
 	}
 	sleepForever()
+}
+
+// hasAddress reports whether an interface has the IPv4 address ip.
+func hasAddress(ip string) bool {
+	as, _ := net.InterfaceAddrs()
+	for _, a := range as {
+		if strings.HasPrefix(a.String(), ip+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // sleepForever waits to be stopped (select{} would be a Go deadlock).

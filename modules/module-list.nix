@@ -1,0 +1,20 @@
+# Every module of a Frazil system, in no particular order.
+[
+  ./misc/assertions.nix
+  ./misc/nixpkgs.nix
+  ./misc/version.nix
+  ./config/nix.nix
+  ./config/shells-environment.nix
+  ./config/system-path.nix
+  ./config/users-groups.nix
+  ./services/openssh.nix
+  ./system/activation.nix
+  ./system/boot/initrd.nix
+  ./system/boot/kernel.nix
+  ./system/boot/loader.nix
+  ./system/etc.nix
+  ./system/services.nix
+  ./system/top-level.nix
+  ./tasks/filesystems.nix
+  ./tasks/network.nix
+]
