@@ -58,6 +58,11 @@ in
   };
 
   config = {
+    # The ESP of Frazil's disk images (image/), mounted by PID 1: the boot
+    # menu that `frazil generations` and `frazil rebuild switch|boot`
+    # rewrite on the device is there.
+    fileSystems."/boot" = mkDefault { label = "FRAZIL-ESP"; fsType = "vfat"; options = [ "umask=0077" ]; };
+
     boot.loader.settings = {
       loader = "grub";
       inherit (cfg) timeout;
