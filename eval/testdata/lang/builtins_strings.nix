@@ -18,10 +18,10 @@ with builtins; [ (parseDrvName "nix-2.8.0") (parseDrvName "foo-bar-1.0") (parseD
 #=> [ { name = "nix"; version = "2.8.0"; } { name = "foo-bar"; version = "1.0"; } { name = "nover"; version = ""; } ]
 ---
 with builtins; [ (toString 1) (toString 1.5) (toString true) (toString false) (toString null) (toString [ 1 [ ] "a" [ 2 ] ]) (toString ./a/b) ]
-#=> [ "1" "1.500000" "1" "" "" "1 a 2" "/work/wt/eval/eval/testdata/lang/a/b" ]
+#=> [ "1" "1.500000" "1" "" "" "1 a 2" "$DIR/a/b" ]
 ---
 with builtins; [ (baseNameOf "/a/b/c") (baseNameOf "/a/b/") (dirOf "/a/b/c") (dirOf "abc") (dirOf "/a") (dirOf ./x/y) ]
-#=> [ "c" "b" "/a/b" "." "/" /work/wt/eval/eval/testdata/lang/x ]
+#=> [ "c" "b" "/a/b" "." "/" $DIR/x ]
 ---
 with builtins; [ (hashString "md5" "abc") (hashString "sha1" "abc") (hashString "sha256" "abc") (hashString "sha512" "") ]
 #=> [ "900150983cd24fb0d6963f7d28e17f72" "a9993e364706816aba3e25717850c26c9cd0d89d" "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e" ]

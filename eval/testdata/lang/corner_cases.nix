@@ -30,7 +30,7 @@ let a = { b.c = 1; d = 2; }; in [ (a.b or a.d) (a.x.y or a.d) (a ? b.c) (a ? b.x
 #=> "a\${\"b\"}\${c}d"
 ---
 [ (./a + "/b") (./a + ./b) (baseNameOf ./.) (builtins.typeOf (./a + "b")) ]
-#=> [ /work/wt/eval/eval/testdata/lang/a/b /work/wt/eval/eval/testdata/lang/a/work/wt/eval/eval/testdata/lang/b "lang" "path" ]
+#=> [ $DIR/a/b $DIR/a$DIR/b "lang" "path" ]
 ---
 let x = { a = throw "not forced"; }; y = x // { b = 1; }; in y.b
 #=> 1
