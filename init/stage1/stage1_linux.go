@@ -39,7 +39,9 @@ func Main() {
 	time.Sleep(30 * time.Second)
 	unix.Sync()
 	unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
-	select {}
+	for {
+		time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
+	}
 }
 
 // logger prints to the console, with monotonic timestamps once

@@ -64,11 +64,15 @@ func helper(mode string) int {
 		time.Sleep(100 * time.Millisecond)
 		appendOut("ready " + name)
 		os.NewFile(3, "notify").WriteString("READY=1\n")
-		select {}
+		for {
+			time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
+		}
 	case "stubborn": // ignores SIGTERM
 		signal.Ignore(syscall.SIGTERM)
 		appendOut("start " + name)
-		select {}
+		for {
+			time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
+		}
 	case "whoami":
 		appendOut(fmt.Sprintf("%d %d %s", os.Getuid(), os.Getgid(), os.Getenv("HOME")))
 		return 0

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -21,5 +22,7 @@ func main() {
 	fmt.Println("FRAZIL-TESTINIT powering off")
 	syscall.Sync()
 	syscall.Reboot(syscall.LINUX_REBOOT_CMD_POWER_OFF)
-	select {}
+	for {
+		time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
+	}
 }

@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -19,5 +20,7 @@ func main() {
 	}
 	fmt.Fprintf(f, "trivial init ready (%.3fs)\n", float64(ts.Nano())/1e9)
 	unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
-	select {}
+	for {
+		time.Sleep(time.Hour) // not select{}: the runtime would call that a deadlock and exit
+	}
 }
