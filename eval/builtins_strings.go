@@ -123,7 +123,8 @@ func (ev *Evaluator) compileRegex(re string, pos syntax.Pos, anchored bool) *reg
 	if anchored {
 		src = "^(?:" + src + ")$"
 	}
-	r, err := regexp.Compile(src)
+	// In POSIX regular expressions '.' matches a newline too.
+	r, err := regexp.Compile("(?s)" + src)
 	if err != nil {
 		ev.errorf(ErrEval, pos, "invalid regular expression '%s'", re)
 	}

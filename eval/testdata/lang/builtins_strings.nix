@@ -8,6 +8,10 @@ with builtins; [ (replaceStrings [ "a" "b" ] [ "1" "2" ] "aabbc") (replaceString
 with builtins; [ (match "a(b)?c" "ac") (match "a(b)?c" "abc") (match "x" "abc") (match "[[:alpha:]]+([0-9]*)" "abc123") (match ".*\\.nix" "default.nix") ]
 #=> [ [ null ] [ "b" ] null [ "123" ] [ ] ]
 ---
+# '.' matches a newline, in match and split alike.
+with builtins; [ (match "a.b" "a\nb") (match "(.*)" "x\ny") (split "a.b" "xa\nby") ]
+#=> [ [ ] [ "x\ny" ] [ "x" [ ] "y" ] ]
+---
 with builtins; [ (split "," "a,b,c") (split "(a)|(b)" "xaybz") (split "x" "") (split "[[:space:]]+" " a  b ") ]
 #=> [ [ "a" [ ] "b" [ ] "c" ] [ "x" [ "a" null ] "y" [ null "b" ] "z" ] [ "" ] [ "" [ ] "a" [ ] "b" [ ] "" ] ]
 ---
