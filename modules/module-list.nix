@@ -7,6 +7,7 @@
   ./config/shells-environment.nix
   ./config/system-path.nix
   ./config/users-groups.nix
+  ./services/getty.nix
   ./services/openssh.nix
   ./system/activation.nix
   ./system/boot/initrd.nix

@@ -316,3 +316,38 @@ func mapValues(m map[string]supervisor.Spec) []supervisor.Spec {
 	}
 	return l
 }
+
+// TestConsoleShell checks services.getty.autologinUser and the
+// StandardInput/TTYPath translation it rests on: a shell service on the
+// platform's serial console, as the user, restarted when it exits.
+func TestConsoleShell(t *testing.T) {
+	for _, c := range []struct{ system, tty string }{{"x86_64-linux", "/dev/ttyS0"}, {"aarch64-linux", "/dev/ttyAMA0"}} {
+		s := evalSummary(t, `{ services.getty.autologinUser = "root"; system.stateVersion = "0.1"; }`, c.system)
+		sh, ok := s.services(t)["console-shell"]
+		if !ok {
+			t.Fatalf("%s: no console-shell service in %s", c.system, s.Services)
+		}
+		if sh.TTY != c.tty || sh.User != "root" || sh.Restart != "always" || !reflect.DeepEqual(sh.Exec, []string{"/run/current-system/sw/bin/sh"}) ||
+			!reflect.DeepEqual(sh.WantedBy, []string{"multi-user.target"}) {
+			t.Errorf("%s: console-shell = %+v", c.system, sh)
+		}
+	}
+	// Without the option, and for StandardInput = "null", no service has a terminal.
+	s := evalSummary(t, `{ system.stateVersion = "0.1"; systemd.services.a = { wantedBy = [ "multi-user.target" ]; serviceConfig = { ExecStart = "/bin/a"; TTYPath = "/dev/tty1"; }; }; }`, "x86_64-linux")
+	for name, sp := range s.services(t) {
+		if sp.TTY != "" {
+			t.Errorf("service %s has tty %q; StandardInput is not tty", name, sp.TTY)
+		}
+	}
+	root := repoRoot(t)
+	for _, c := range []struct{ config, want string }{
+		{`{ services.getty.autologinUser = "nobody-here"; }`, `services.getty.autologinUser: the user "nobody-here" is not defined in users.users.`},
+		{`{ services.getty.autologinUser = "root"; boot.serialConsole = null; }`, "services.getty.autologinUser needs boot.serialConsole"},
+		{`{ systemd.services.a = { serviceConfig = { ExecStart = "/bin/a"; StandardInput = "tty"; }; }; }`, `systemd.services.a.serviceConfig.StandardInput = "tty" needs serviceConfig.TTYPath`},
+	} {
+		_, err := evalJSON(t, summaryExpr(root, c.config, "x86_64-linux"), root)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.config, err, c.want)
+		}
+	}
+}

@@ -8,7 +8,8 @@ with lib;
 let
   unitOption = types.oneOf [ types.bool types.int types.float types.str types.path (types.listOf (types.oneOf [ types.bool types.int types.str types.path ])) ];
 
-  supported = [ "ExecStart" "ExecStartPre" "Type" "Restart" "RestartSec" "User" "Group" "WorkingDirectory" ];
+  supported = [ "ExecStart" "ExecStartPre" "Type" "Restart" "RestartSec" "User" "Group" "WorkingDirectory" "StandardInput" "TTYPath" ];
+  ttyInputs = [ "tty" "tty-force" "tty-fail" ];
 
   serviceConfigOptions = {
     freeformType = types.attrsOf unitOption;
@@ -62,6 +63,22 @@ let
         type = types.nullOr types.str;
         default = null;
         description = "The working directory (/ by default).";
+      };
+      StandardInput = mkOption {
+        type = types.enum [ "null" "tty" "tty-force" "tty-fail" ];
+        default = "null";
+        description = ''
+          null: the service's input is /dev/null (its output goes to its log);
+          tty, tty-force and tty-fail: TTYPath becomes its standard input, output
+          and controlling terminal, in a session of its own (a console shell),
+          and its output is not logged.
+        '';
+      };
+      TTYPath = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/dev/ttyS0";
+        description = "The terminal of StandardInput = \"tty\".";
       };
     };
   };
@@ -187,6 +204,7 @@ let
     // optionalAttrs (sc.User != null) { user = sc.User; }
     // optionalAttrs (sc.Group != null) { group = sc.Group; }
     // optionalAttrs (sc.WorkingDirectory != null) { workingDirectory = sc.WorkingDirectory; }
+    // optionalAttrs (elem sc.StandardInput ttyInputs) { tty = sc.TTYPath; }
     // optionalAttrs (sc.RestartSec != null) { restartSec = utils.parseTimeSpan "systemd.services.${name}.serviceConfig.RestartSec" sc.RestartSec; };
 
   checks = name: s:
@@ -197,6 +215,7 @@ let
       { assertion = !(isList sc.ExecStart && length sc.ExecStart > 1); message = "${opt}.serviceConfig.ExecStart${at}: Frazil runs one command per service; put several in script."; }
       { assertion = typeOf sc.Type != null; message = "${opt}.serviceConfig.Type = \"${sc.Type}\" is not supported${at} (use simple, oneshot or notify)."; }
       { assertion = restartOf sc.Restart != null; message = "${opt}.serviceConfig.Restart = \"${sc.Restart}\" is not supported${at} (use always, on-failure or no)."; }
+      { assertion = !(elem sc.StandardInput ttyInputs) || sc.TTYPath != null; message = "${opt}.serviceConfig.StandardInput = \"${sc.StandardInput}\" needs serviceConfig.TTYPath${at}."; }
       { assertion = sc.User == null || config.users.users ? ${sc.User}; message = "${opt}.serviceConfig.User: the user \"${toString sc.User}\" is not defined in users.users${at}."; }
       { assertion = match "[^/[:space:]]+" name != null && name != "." && name != ".."; message = "${opt}${at}: the name must not contain / or white space."; }
     ];
