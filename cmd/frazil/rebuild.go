@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/frazil/frazil/build"
 	"github.com/frazil/frazil/builder"
 	"github.com/frazil/frazil/store"
 	"github.com/frazil/frazil/store/derivation"
@@ -93,7 +94,7 @@ func (o *rebuildOpts) run(action string, stdout, stderr io.Writer) error {
 
 // instantiate evaluates the toplevel and writes its derivations.
 func (o *rebuildOpts) instantiate(s *store.Store, stderr io.Writer) (storepath.Path, error) {
-	ev, v, err := o.evalConfig(&evalStore{s: s}, func(sys, _ string) string { return sys + ".toplevel" }, stderr)
+	ev, v, err := o.evalConfig(&build.StoreAdapter{Store: s}, func(sys, _ string) string { return sys + ".toplevel" }, stderr)
 	if err != nil {
 		return "", o.reportEvalError(err, stderr)
 	}
