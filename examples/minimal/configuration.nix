@@ -19,5 +19,9 @@
 
   services.openssh.enable = true;
 
+  # A root shell on the serial console, for `make run` and `frazil run-vm`.
+  # Leave it out on hardware whose console others can reach.
+  services.getty.autologinUser = "root";
+
   system.stateVersion = "0.1";
 }

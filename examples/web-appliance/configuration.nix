@@ -56,6 +56,9 @@ in
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDo8DeVZ1Ud4MK8NNwrSGlX7bclwMtkBiyFBpOZOGVNi admin@example"
   ];
 
+  # A root shell on the serial console of the QEMU guest.
+  services.getty.autologinUser = "root";
+
   boot.loader.timeout = 2;
   system.stateVersion = "0.1";
 }
