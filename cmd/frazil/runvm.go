@@ -43,7 +43,7 @@ func runVM(args []string) error {
 			return err
 		}
 	}
-	qargs, err := vm.CommandLine(o, vm.Accel(o.Arch), dir)
+	qargs, err := vm.CommandLine(o, vm.Accel(o.Arch, o.Image), dir)
 	if err != nil {
 		return err
 	}

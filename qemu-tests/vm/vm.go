@@ -53,7 +53,7 @@ func Start(t testing.TB, o Options) *VM {
 			testutil.Missing(t, "%v (apt-get install ovmf)", err)
 		}
 	}
-	args, err := CommandLine(o, Accel(o.Arch), dir)
+	args, err := CommandLine(o, Accel(o.Arch, o.Image), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
