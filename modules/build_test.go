@@ -20,7 +20,10 @@ import (
 	"github.com/frazil/frazil/init/supervisor"
 	"github.com/frazil/frazil/internal/testutil"
 	"github.com/frazil/frazil/kernel"
+	"github.com/frazil/frazil/kernel/kmod"
 	"github.com/frazil/frazil/rootfs/toplevel"
+	frazilstore "github.com/frazil/frazil/store"
+	"github.com/frazil/frazil/store/storepath"
 )
 
 var elfMachine = map[string]elf.Machine{"x86_64-linux": elf.EM_X86_64, "aarch64-linux": elf.EM_AARCH64, "i686-linux": elf.EM_386}
@@ -122,7 +125,7 @@ func checkToplevel(t *testing.T, store, top, sys string, k kernel.LockEntry) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Toplevel != top || b.Init != top+"/init" || b.System != sys || !strings.HasPrefix(b.Kernel, k.StorePath+"/") {
+	if b.Toplevel != top || b.Init != top+"/init" || b.System != sys || !strings.HasSuffix(path.Dir(b.Kernel), "-linux-"+k.KernelVersion+"-system") {
 		t.Errorf("boot.json = %+v", b)
 	}
 	specs, err := supervisor.Load(real(top + "/services.json"))
@@ -136,10 +139,39 @@ func checkToplevel(t *testing.T, store, top, sys string, k kernel.LockEntry) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The system carries the modules PID 1 loads, not the kernel
+	// package's whole module tree (hundreds of MiB).
+	mods, err := kmod.ReadModules(real(top + "/kernel-modules/" + k.KernelVersion))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mods.Closure(data.KernelModules); err != nil {
+		t.Errorf("kernel-modules lacks what activation.json loads: %v", err)
+	}
+	for _, p := range storeClosure(t, store, top) {
+		if string(p) == k.StorePath {
+			t.Errorf("the closure holds the whole kernel package %s", p)
+		}
+	}
 	if got := readText(top + "/etc/hostname"); got != data.HostName+"\n" {
 		t.Errorf("etc/hostname = %q, want %q", got, data.HostName)
 	}
 	checkInitrd(t, real(top+"/initrd"), sys, k)
+}
+
+// storeClosure returns the closure of p in the store under dir.
+func storeClosure(t *testing.T, dir, p string) []storepath.Path {
+	t.Helper()
+	s, err := frazilstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	closure, err := s.Closure([]storepath.Path{storepath.Path(p)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return closure
 }
 
 // resolveIn resolves a logical path (absolute, with symlinks whose

@@ -12,11 +12,11 @@ import (
 	"github.com/frazil/frazil/store"
 )
 
-var kernelCommand = command{"import Debian kernels: update-lock, fetch, import, unpack", runKernel}
+var kernelCommand = command{"import Debian kernels: update-lock, fetch, import, unpack, system", runKernel}
 
 func runKernel(args []string) error {
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: frazil kernel update-lock|fetch|import|unpack [flags]")
+		fmt.Fprintln(os.Stderr, "usage: frazil kernel update-lock|fetch|import|unpack|system [flags]")
 		return errUsage
 	}
 	switch args[0] {
@@ -28,6 +28,8 @@ func runKernel(args []string) error {
 		return kernelImport(args[1:])
 	case "unpack":
 		return kernelUnpack(args[1:])
+	case "system":
+		return kernelSystem(args[1:])
 	}
 	fmt.Fprintf(os.Stderr, "frazil kernel: unknown subcommand %q\n", args[0])
 	return errUsage
@@ -129,5 +131,37 @@ func kernelImport(args []string) error {
 		return err
 	}
 	fmt.Printf("%s\t%s\t%s\n", t.Version, t.NarHash, t.StorePath)
+	return nil
+}
+
+// kernelSystemAttrs are the structured attributes of a system's kernel
+// derivation (pkgs/os makeSystemKernel).
+type kernelSystemAttrs struct {
+	Tree        string   `json:"tree"`
+	ImageFile   string   `json:"imageFile"`
+	Version     string   `json:"version"`
+	Modules     []string `json:"modules"`
+	FileSystems []string `json:"fileSystems"`
+}
+
+// kernelSystem is the builder of a system's kernel: the image and the
+// closure of the modules the system loads (see kernel.BuildSystem).
+func kernelSystem(args []string) error {
+	fs := flag.NewFlagSet("kernel system", flag.ContinueOnError)
+	attrs := attrsFlag(fs)
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: frazil kernel system [--attrs FILE] (run as a derivation's builder)")
+		return errUsage
+	}
+	var a kernelSystemAttrs
+	out, err := readDrvAttrs(*attrs, &a)
+	if err != nil {
+		return err
+	}
+	order, err := kernel.BuildSystem(out, kernel.SystemOptions{Tree: a.Tree, ImageFile: a.ImageFile, Version: a.Version, Modules: a.Modules, FileSystems: a.FileSystems})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("kernel %s: %s and %d modules\n", a.Version, a.ImageFile, len(order))
 	return nil
 }

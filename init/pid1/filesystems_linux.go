@@ -18,14 +18,6 @@ import (
 // fsDeviceWait bounds the wait for a filesystem's device to appear.
 const fsDeviceWait = 5 * time.Second
 
-// fsModules are the kernel modules a filesystem type needs, beyond its own
-// name: vfat looks up its code page and I/O character set as modules,
-// which a system without modprobe must load beforehand. Missing ones are
-// skipped (built in, or not needed by this kernel's defaults).
-var fsModules = map[string][]string{
-	"vfat": {"vfat", "nls_cp437", "nls_ascii", "nls_iso8859-1", "nls_utf8"},
-}
-
 // mountFileSystems mounts activation.json's fileSystems, parents before
 // children, after loading the modules their types need. A filesystem whose
 // device does not appear, or that fails to mount, is reported; the others
@@ -144,11 +136,7 @@ func (s *system) loadFSModules(types []string) error {
 	var errs []error
 	loaded := map[string]bool{}
 	for _, t := range types {
-		names := fsModules[t]
-		if names == nil {
-			names = []string{t}
-		}
-		for _, n := range names {
+		for _, n := range kmod.FSModules(t) {
 			order, err := mods.Closure([]string{n})
 			if err != nil {
 				continue // built in, or not in this kernel

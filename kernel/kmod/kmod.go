@@ -191,3 +191,26 @@ func SoftPre(v string) []string {
 
 // ModuleName normalises a module name: '-' and '_' are the same to the kernel.
 func ModuleName(s string) string { return strings.ReplaceAll(s, "-", "_") }
+
+// fsModules are the modules a filesystem type needs beyond its own name:
+// vfat looks up its code page and I/O character set as modules, which a
+// system without modprobe must load beforehand.
+var fsModules = map[string][]string{
+	"vfat": {"vfat", "nls_cp437", "nls_ascii", "nls_iso8859-1", "nls_utf8"},
+}
+
+// FSModules returns the modules that mounting a filesystem of type t
+// needs. Some may be built in or absent from a kernel; callers skip those.
+func FSModules(t string) []string {
+	if m, ok := fsModules[t]; ok {
+		return m
+	}
+	return []string{t}
+}
+
+// Has reports whether the module (a name or an alias) is in the
+// directory, as a module or built in.
+func (m *Modules) Has(want string) bool {
+	_, err := m.resolve(want)
+	return err == nil
+}

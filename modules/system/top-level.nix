@@ -6,6 +6,13 @@ with lib;
 let
   os = import ../../pkgs/os pkgs;
   kernel = config.boot.kernelPackages.kernel;
+  # The image and only the modules PID 1 loads: boot.kernelModules and
+  # what the filesystems' types need.
+  systemKernel = os.makeSystemKernel {
+    inherit kernel;
+    modules = config.boot.kernelModules;
+    fileSystems = lib.unique (lib.sort (a: b: a < b) (map (fs: fs.fsType) (attrValues config.fileSystems)));
+  };
   root = config.boot.initrd.stage1Config.root;
 
   kernelParams = config.boot.kernelParams
@@ -15,8 +22,8 @@ let
 
   toplevel = os.makeToplevel name {
     init = "${pkgs.frazil}/bin/frazil-init";
-    kernel = "${kernel}/${kernel.imageFile}";
-    kernelModules = "${kernel}/lib/modules";
+    kernel = "${systemKernel}/${kernel.imageFile}";
+    kernelModules = "${systemKernel}/lib/modules";
     initrd = "${config.system.build.initrd}/initrd";
     etc = "${config.system.build.etc}/etc";
     sw = "${config.system.path}";

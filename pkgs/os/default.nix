@@ -41,6 +41,18 @@ rec {
       inherit modules stage1Config compression;
     };
 
+  # makeSystemKernel { kernel, modules, fileSystems }: what a system boots
+  # of a kernel tree: $out/<imageFile> and $out/lib/modules/<version> with
+  # only the closure of `modules` (boot.kernelModules) and of the modules
+  # the filesystem types need. The full tree stays a build input only.
+  makeSystemKernel = { kernel, modules, fileSystems }:
+    frazilDerivation "linux-${kernel.modDirVersion}-system" [ "kernel" "system" ] {
+      tree = "${kernel}";
+      imageFile = kernel.imageFile;
+      version = kernel.modDirVersion;
+      inherit modules fileSystems;
+    };
+
   # makeEtc entries: the etc tree ($out/etc) of environment.etc entries
   # ({ target, source, mode, user, group }).
   makeEtc = entries: frazilDerivation "etc" [ "etc" "build" ] { inherit entries; };
