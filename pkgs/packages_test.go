@@ -96,9 +96,12 @@ func TestPackages(t *testing.T) {
 			for _, b := range []string{"frazil", "frazil-init", "frazil-stage1"} {
 				checkELF(t, filepath.Join(frazil, "bin", b), system)
 			}
+			// Each command links straight to the binary: bb runs the
+			// command named by the last link before it, so a chain such
+			// as sh -> gosh -> bb -> …/bb would run "bb".
 			for _, c := range []string{"gosh", "ls", "cp", "mkdir", "ln", "cat"} {
-				if target, err := os.Readlink(filepath.Join(uroot, "bin", c)); err != nil || target != "bb" {
-					t.Errorf("bin/%s -> %q, %v; want bb", c, target, err)
+				if target, err := os.Readlink(filepath.Join(uroot, "bin", c)); err != nil || target != bbLink {
+					t.Errorf("bin/%s -> %q, %v; want %s", c, target, err, bbLink)
 				}
 			}
 			if !runsHere(system) {
@@ -110,6 +113,22 @@ func TestPackages(t *testing.T) {
 			}
 			if got := run(t, bb, "gosh", "-c", "echo $((6*7)) | cat"); got != "42\n" {
 				t.Errorf("gosh -c: %q, want 42", got)
+			}
+			// The system's /bin/sh: a link to uroot's gosh, itself a link
+			// to bb, run as a script's interpreter.
+			dir := t.TempDir()
+			if err := os.Symlink(bb, filepath.Join(dir, "gosh")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(dir, "gosh"), filepath.Join(dir, "sh")); err != nil {
+				t.Fatal(err)
+			}
+			script := filepath.Join(dir, "script")
+			if err := os.WriteFile(script, []byte("#!"+filepath.Join(dir, "sh")+"\necho script $((6*7))\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if got := run(t, script, "script"); got != "script 42\n" {
+				t.Errorf("a script run by sh -> gosh -> bb printed %q, want \"script 42\"", got)
 			}
 			if got := run(t, filepath.Join(frazil, "bin/frazil"), "frazil", "help"); !strings.Contains(got, "commands:") {
 				t.Errorf("frazil help: %q", got)

@@ -17,18 +17,22 @@ rec {
       subPackages = [ "github.com/u-root/gobusybox/src/cmd/makebb" ];
     };
 
-  # The multicall binary alone.
+  # The multicall binary alone. gosh is built with goshsmall: a plain
+  # line-reading interactive shell, right for a serial console (the default
+  # one is a full-screen line editor).
   uroot-bb = derivation (goEnv { } // {
     name = "u-root-bb-${version}";
     system = buildSystem;
     builder = "${buildPackages.indir}/bin/indir";
-    args = [ goModSrc "${makebb}/bin/makebb" "-o" "${placeholder "out"}/bin/bb" ]
+    args = [ goModSrc "${makebb}/bin/makebb" "-go-build-tags" "goshsmall" "-o" "${placeholder "out"}/bin/bb" ]
       ++ map (c: "github.com/u-root/u-root/cmds/core/${c}") commands;
     PATH = "${buildPackages.go}/bin";
     GOROOT = "${buildPackages.go}";
   });
 
-  # bin/bb and a link per command, made with the build machine's bb.
+  # bin/bb and a link per command, made with the build machine's bb. Every
+  # link points at the binary itself: bb names the command after the last
+  # symlink on the way to it, so sh -> gosh -> bb -> …/bb would run "bb".
   uroot = derivation {
     name = "u-root-${version}";
     system = buildSystem;
@@ -40,7 +44,7 @@ rec {
       tool=${buildPackages.uroot-bb}/bin/bb
       $tool mkdir -p $out/bin
       $tool ln -s $bb $out/bin/bb
-      for c in $commands; do $tool ln -s bb $out/bin/$c; done
+      for c in $commands; do $tool ln -s $bb $out/bin/$c; done
     '' ];
   };
 }
