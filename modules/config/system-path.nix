@@ -11,7 +11,7 @@ in
       type = types.listOf types.package;
       default = [ ];
       example = literalExpression "[ pkgs.uroot ]";
-      description = "Packages linked into the system path (/run/current-system/sw).";
+      description = "Packages linked into the system path (/run/current-system/sw), besides bin/sh and frazil, which every system has.";
     };
 
     environment.defaultPackages = mkOption {
@@ -37,7 +37,10 @@ in
   };
 
   config = {
-    environment.systemPackages = [ config.environment.binsh ] ++ config.environment.defaultPackages;
+    # frazil is always there, as nix and nixos-rebuild are on NixOS: the
+    # device-side CLI (services, logs, generations, rebuild, poweroff). PID 1
+    # comes from the same package, so it costs the closure nothing.
+    environment.systemPackages = [ config.environment.binsh pkgs.frazil ] ++ config.environment.defaultPackages;
 
     system.path = pkgs.buildEnv {
       name = "system-path";
