@@ -15,9 +15,9 @@ func fakeTree(t *testing.T) string {
 	t.Helper()
 	tree := t.TempDir()
 	files := map[string]string{
-		"bzImage":                          "kernel image",
-		"lib/modules/6.1-test/modules.dep": "kernel/a.ko: kernel/b.ko\nkernel/b.ko:\nkernel/c.ko:\nkernel/d.ko:\nkernel/fs/vfat.ko: kernel/fs/fat.ko\nkernel/fs/fat.ko:\nkernel/nls/nls_cp437.ko:\n",
-		"lib/modules/6.1-test/modules.alias": "# Aliases extracted from modules themselves.\nalias pci:v1234* a\nalias fs-vfat vfat\nalias pci:v9999* c\n",
+		"bzImage":                              "kernel image",
+		"lib/modules/6.1-test/modules.dep":     "kernel/a.ko: kernel/b.ko\nkernel/b.ko:\nkernel/c.ko:\nkernel/d.ko:\nkernel/fs/vfat.ko: kernel/fs/fat.ko\nkernel/fs/fat.ko:\nkernel/nls/nls_cp437.ko:\n",
+		"lib/modules/6.1-test/modules.alias":   "# Aliases extracted from modules themselves.\nalias pci:v1234* a\nalias fs-vfat vfat\nalias pci:v9999* c\n",
 		"lib/modules/6.1-test/modules.softdep": "softdep a pre: d\nsoftdep c pre: b\n",
 		"lib/modules/6.1-test/modules.builtin": "kernel/nls/nls_utf8.ko\n",
 	}
