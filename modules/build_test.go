@@ -133,7 +133,13 @@ func checkToplevel(t *testing.T, store, top, sys string, k kernel.LockEntry) {
 		t.Fatal(err)
 	}
 	for _, s := range specs {
-		checkELFOrScript(t, store, s.Exec[0], sys)
+		// /run/current-system is the toplevel once the system runs (the
+		// console shell goes through it to follow switches).
+		prog := s.Exec[0]
+		if rest, ok := strings.CutPrefix(prog, "/run/current-system/"); ok {
+			prog = top + "/" + rest
+		}
+		checkELFOrScript(t, store, prog, sys)
 	}
 	data, err := activation.Load(real(top + "/activation.json"))
 	if err != nil {
