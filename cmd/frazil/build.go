@@ -145,6 +145,7 @@ func (f *buildFlags) substituterList() ([]builder.Substituter, error) {
 }
 
 func runBuild(args []string) error {
+	tuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return buildMain(ctx, args, os.Stdout, os.Stderr)

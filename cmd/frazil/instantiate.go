@@ -148,6 +148,7 @@ func parseInstantiateArgs(argv []string) (*instantiateOpts, error) {
 }
 
 func runInstantiate(argv []string) error {
+	tuneGC()
 	o, err := parseInstantiateArgs(argv)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\nTry 'frazil instantiate --help' for more information.\n", err)

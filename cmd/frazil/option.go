@@ -37,6 +37,7 @@ type optionInfo struct {
 }
 
 func runOption(args []string) error {
+	tuneGC()
 	var o sysOpts
 	fs := flag.NewFlagSet("option", flag.ContinueOnError)
 	o.register(fs)

@@ -35,6 +35,7 @@ type rebuildOpts struct {
 }
 
 func runRebuild(args []string) error {
+	tuneGC()
 	if len(args) > 0 && deployActions[args[0]] {
 		return runRebuildDeploy(args[0], args[1:]) // rebuild_image.go
 	}
