@@ -157,6 +157,22 @@ func update(a, b *Attrs) *Attrs {
 	out := make([]Attr, 0, len(a.attrs)+len(b.attrs))
 	i, j := 0, 0
 	x, y := a.attrs, b.attrs
+	if len(y)*8 < len(x) {
+		// A few updates of a large set (acc // { k = v; } in a fold):
+		// find each in x by binary search and copy the runs between them
+		// in bulk instead of comparing every name.
+		for _, at := range y {
+			k := i + sort.Search(len(x)-i, func(k int) bool { return x[i+k].Name >= at.Name })
+			out = append(out, x[i:k]...)
+			i = k
+			if i < len(x) && x[i].Name == at.Name {
+				i++
+			}
+			out = append(out, at)
+		}
+		out = append(out, x[i:]...)
+		return &Attrs{attrs: out}
+	}
 	for i < len(x) && j < len(y) {
 		if x[i].Name == y[j].Name {
 			out = append(out, y[j])
