@@ -58,9 +58,9 @@ func BuildSystem(out string, o SystemOptions) ([]string, error) {
 	if err := copyFile(filepath.Join(o.Tree, o.ImageFile), filepath.Join(out, o.ImageFile)); err != nil {
 		return nil, fmt.Errorf("kernel image: %w", err)
 	}
-	included := map[string]bool{}
+	names := map[string]bool{}
 	for _, m := range order {
-		included[m] = true
+		names[kmod.NameOfPath(m)] = true
 		if err := os.MkdirAll(filepath.Join(dst, path.Dir(m)), 0o755); err != nil {
 			return nil, err
 		}
@@ -68,20 +68,7 @@ func BuildSystem(out string, o SystemOptions) ([]string, error) {
 			return nil, err
 		}
 	}
-	names := map[string]bool{}
-	for m := range included {
-		names[moduleName(m)] = true
-	}
-	// modules.dep in load order: each module's line lists its dependencies.
-	var dep bytes.Buffer
-	for _, m := range order {
-		fmt.Fprintf(&dep, "%s:", m)
-		for _, d := range mods.Deps(m) {
-			fmt.Fprintf(&dep, " %s", d)
-		}
-		dep.WriteString("\n")
-	}
-	if err := os.WriteFile(filepath.Join(dst, "modules.dep"), dep.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dst, "modules.dep"), mods.DepFile(order), 0o644); err != nil {
 		return nil, err
 	}
 	// Alias and softdep lines of the included modules ("alias PATTERN
@@ -105,15 +92,6 @@ func BuildSystem(out string, o SystemOptions) ([]string, error) {
 		return nil, err
 	}
 	return order, nil
-}
-
-// moduleName turns kernel/fs/ext4/ext4.ko into ext4.
-func moduleName(p string) string {
-	base := path.Base(p)
-	if i := strings.Index(base, ".ko"); i >= 0 {
-		base = base[:i]
-	}
-	return kmod.ModuleName(base)
 }
 
 // filterLines copies the lines of src that keep accepts to dst, sorted; a

@@ -30,7 +30,7 @@ func ReadModules(dir string) (*Modules, error) {
 	m := &Modules{Dir: dir, deps: map[string][]string{}, paths: map[string]string{}, softPre: map[string][]string{}, builtin: map[string]bool{}}
 	if err := eachLine(filepath.Join(dir, "modules.dep"), true, func(line string) {
 		target, deps, _ := strings.Cut(line, ":")
-		name := nameOfPath(target)
+		name := NameOfPath(target)
 		m.paths[name] = target
 		m.deps[name] = strings.Fields(deps)
 	}); err != nil {
@@ -51,7 +51,7 @@ func ReadModules(dir string) (*Modules, error) {
 		return nil, err
 	}
 	err := eachLine(filepath.Join(dir, "modules.builtin"), false, func(line string) {
-		m.builtin[nameOfPath(line)] = true
+		m.builtin[NameOfPath(line)] = true
 	})
 	return m, err
 }
@@ -75,8 +75,8 @@ func eachLine(file string, required bool, f func(string)) error {
 	return sc.Err()
 }
 
-// nameOfPath turns kernel/fs/ext4/ext4.ko(.xz) into ext4.
-func nameOfPath(p string) string {
+// NameOfPath turns kernel/fs/ext4/ext4.ko(.xz) into ext4.
+func NameOfPath(p string) string {
 	base := path.Base(p)
 	if i := strings.Index(base, ".ko"); i >= 0 {
 		base = base[:i]
@@ -135,7 +135,7 @@ func (m *Modules) Closure(want []string) ([]string, error) {
 		}
 		deps := m.deps[name]
 		for i := len(deps) - 1; i >= 0; i-- {
-			dn := nameOfPath(deps[i])
+			dn := NameOfPath(deps[i])
 			if !done[dn] {
 				if err := add(dn, depth+1); err != nil {
 					return err
@@ -163,10 +163,24 @@ func (m *Modules) Closure(want []string) ([]string, error) {
 	return order, nil
 }
 
+// DepFile is modules.dep for just the modules of order (paths relative to
+// the module directory, as Closure returns them), in that order.
+func (m *Modules) DepFile(order []string) []byte {
+	var b strings.Builder
+	for _, p := range order {
+		b.WriteString(p + ":")
+		for _, d := range m.Deps(p) {
+			b.WriteString(" " + d)
+		}
+		b.WriteString("\n")
+	}
+	return []byte(b.String())
+}
+
 // Deps returns the modules.dep dependency list of the module at path p
 // (relative to the module directory).
 func (m *Modules) Deps(p string) []string {
-	return m.deps[nameOfPath(p)]
+	return m.deps[NameOfPath(p)]
 }
 
 // SoftPre extracts the names after "pre:" in a softdep value

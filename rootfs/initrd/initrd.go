@@ -132,7 +132,7 @@ func collect(opts Options) ([]entry, error) {
 		{name: "init", data: init, mode: 0o755},
 		{name: "etc/frazil/stage1.json", data: append(cfgJSON, '\n'), mode: 0o644},
 		{name: "dev/console", mode: 0o600, char: true, dev: [2]uint64{5, 1}},
-		{name: modRoot + "/modules.dep", data: closureDeps(mods, order), mode: 0o644},
+		{name: modRoot + "/modules.dep", data: mods.DepFile(order), mode: 0o644},
 	}
 	for _, d := range []string{"proc", "sys", "run", "mnt-root"} {
 		files = append(files, entry{name: d, dir: true, mode: 0o755})
@@ -145,19 +145,6 @@ func collect(opts Options) ([]entry, error) {
 		files = append(files, entry{name: modRoot + "/" + m, data: data, mode: 0o644})
 	}
 	return withParents(files), nil
-}
-
-// closureDeps is modules.dep restricted to the included modules.
-func closureDeps(mods *kmod.Modules, order []string) []byte {
-	var b bytes.Buffer
-	for _, m := range order {
-		fmt.Fprintf(&b, "%s:", m)
-		for _, d := range mods.Deps(m) {
-			fmt.Fprintf(&b, " %s", d)
-		}
-		b.WriteString("\n")
-	}
-	return b.Bytes()
 }
 
 // withParents adds the missing parent directories and sorts the entries.
